@@ -1,0 +1,178 @@
+"""The AdapLeR classifier in PyTorch: a BERT encoder, one Contribution Predictor per layer,
+the eta thresholds, and the batched forward with hard token removal that gets exported.
+
+The batched forward must give every row exactly what the one-row loop in `reference.py`
+gives. It is written for `torch.onnx.export` tracing: every shape that depends on the data
+stays a tensor (never `int()` or `.item()`), so the exported graph keeps dynamic shapes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .config import Geometry
+
+# Sort key offset for dropped tokens: larger than any sequence length, so that a top-k of the
+# smallest keys returns the kept tokens first, in their original order (ONNX TopK is not stable).
+_DROPPED_KEY = 1 << 32
+
+
+class Embeddings(nn.Module):
+    def __init__(self, g: Geometry):
+        super().__init__()
+        self.word_embeddings = nn.Embedding(g.vocab_size, g.hidden)
+        self.position_embeddings = nn.Embedding(g.max_positions, g.hidden)
+        self.token_type_embeddings = nn.Embedding(g.type_vocab_size, g.hidden)
+        self.LayerNorm = nn.LayerNorm(g.hidden, eps=g.layer_norm_eps)
+
+    def forward(self, input_ids, token_type_ids, position_ids):
+        h = (self.word_embeddings(input_ids) + self.position_embeddings(position_ids)
+             + self.token_type_embeddings(token_type_ids))
+        return self.LayerNorm(h)
+
+
+class SelfAttention(nn.Module):
+    def __init__(self, g: Geometry):
+        super().__init__()
+        self.heads, self.head_dim = g.heads, g.head_dim
+        self.query = nn.Linear(g.hidden, g.hidden)
+        self.key = nn.Linear(g.hidden, g.hidden)
+        self.value = nn.Linear(g.hidden, g.hidden)
+
+    def _split(self, x):
+        # [B, t, H] -> [B, heads, t, head_dim]; -1 keeps the sequence axis dynamic.
+        return x.reshape(x.shape[0], -1, self.heads, self.head_dim).transpose(1, 2)
+
+    def forward(self, h, attention_bias=None):
+        q, k, v = self._split(self.query(h)), self._split(self.key(h)), self._split(self.value(h))
+        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim)
+        if attention_bias is not None:
+            scores = scores + attention_bias
+        context = torch.matmul(scores.softmax(-1), v)
+        return context.transpose(1, 2).reshape(h.shape[0], -1, self.heads * self.head_dim)
+
+
+class EncoderLayer(nn.Module):
+    """One post-LayerNorm BERT layer."""
+
+    def __init__(self, g: Geometry):
+        super().__init__()
+        self.attention = SelfAttention(g)
+        self.attention_output = nn.Linear(g.hidden, g.hidden)
+        self.attention_norm = nn.LayerNorm(g.hidden, eps=g.layer_norm_eps)
+        self.intermediate = nn.Linear(g.hidden, g.intermediate)
+        self.output = nn.Linear(g.intermediate, g.hidden)
+        self.output_norm = nn.LayerNorm(g.hidden, eps=g.layer_norm_eps)
+
+    def forward(self, h, attention_bias=None, soft_mask_bias=None):
+        bias = attention_bias
+        if soft_mask_bias is not None:
+            bias = soft_mask_bias if bias is None else bias + soft_mask_bias
+        a = self.attention_norm(h + self.attention_output(self.attention(h, bias)))
+        return self.output_norm(a + self.output(F.gelu(self.intermediate(a))))
+
+
+class ContributionPredictor(nn.Module):
+    """z_j = w2 . gelu(W1 h_j + b1) + b2: one unnormalised score per token."""
+
+    def __init__(self, g: Geometry):
+        super().__init__()
+        self.dense = nn.Linear(g.hidden, g.cp_width)
+        self.score = nn.Linear(g.cp_width, 1)
+
+    def forward(self, h):
+        return self.score(F.gelu(self.dense(h))).squeeze(-1)
+
+
+def masked_softmax(z, mask):
+    """Softmax over the positions where mask is True; masked positions get exactly 0."""
+    return z.masked_fill(~mask, float("-inf")).softmax(-1)
+
+
+class AdaplerClassifier(nn.Module):
+    """BERT classifier with one CP and one eta per layer (ADAPLER-SPEC.md)."""
+
+    ETA_MIN, ETA_MAX = 0.01, 1.0
+
+    def __init__(self, g: Geometry, eta_init: float = 0.25):
+        super().__init__()
+        self.geometry = g
+        self.embeddings = Embeddings(g)
+        self.layers = nn.ModuleList(EncoderLayer(g) for _ in range(g.layers))
+        self.cps = nn.ModuleList(ContributionPredictor(g) for _ in range(g.layers))
+        self.eta = nn.Parameter(torch.full((g.layers,), float(eta_init)))
+        # Authors' knob: scales p_[CLS] before the decision of layers 1..L-1; 1.0 changes nothing.
+        self.theta_pr = nn.Parameter(torch.ones(max(g.layers - 1, 0)))
+        self.pooler = nn.Linear(g.hidden, g.hidden)
+        self.classifier = nn.Linear(g.hidden, g.classes)
+
+    # -- pieces shared by the batched forward, the reference loop and the trainer --
+
+    def clamp_eta_(self):
+        with torch.no_grad():
+            self.eta.clamp_(self.ETA_MIN, self.ETA_MAX)
+
+    def cls_scale(self, layer: int):
+        """The factor applied to p_[CLS] before layer `layer`'s decision (1 for layer 0)."""
+        if layer == 0:
+            return None
+        return self.theta_pr[layer - 1].clamp(min=0.001)
+
+    def apply_theta(self, p, layer: int):
+        """Multiply p_[CLS] (column 0) by the layer's theta and renormalise."""
+        c = self.cls_scale(layer)
+        if c is None:
+            return p
+        # [c, 1, 1, ...] along the token axis, built without in-place writes (export-friendly).
+        factors = torch.cat([torch.ones_like(p[..., :1]) * c, torch.ones_like(p[..., 1:])], dim=-1)
+        p = p * factors
+        return p / p.sum(-1, keepdim=True)
+
+    def classify(self, cls_state):
+        return self.classifier(torch.tanh(self.pooler(cls_state)))
+
+    # -- batched inference with hard removal: the exported graph --
+
+    def forward(self, input_ids, attention_mask, token_type_ids, eta_scale):
+        """Returns (logits [B, C], layer_lengths [B, L] int64, kept_positions [B, K] int64)."""
+        mask = attention_mask > 0
+        position_ids = torch.ones_like(input_ids).cumsum(1) - 1
+        h = self.embeddings(input_ids, token_type_ids, position_ids)
+        positions = position_ids
+        lengths = []
+        for l, (cp, layer) in enumerate(zip(self.cps, self.layers)):
+            p = self.apply_theta(masked_softmax(cp(h), mask), l)
+            n = mask.sum(-1, keepdim=True).to(p.dtype)
+            delta = self.eta[l] * eta_scale / n
+            keep = (p >= delta) & mask
+            keep = keep | first_token(keep)  # [CLS] is always the first kept token
+            h, positions, mask = compact(h, positions, keep)
+            lengths.append(mask.sum(-1))
+            bias = (~mask).to(h.dtype)[:, None, None, :] * torch.finfo(h.dtype).min
+            h = layer(h, bias)
+        logits = self.classify(h[:, 0])
+        kept_positions = positions.masked_fill(~mask, -1)
+        return logits, torch.stack(lengths, dim=1), kept_positions
+
+
+def first_token(x):
+    """A [B, t] bool mask that is True in column 0 only (shape-dynamic for tracing)."""
+    return torch.ones_like(x, dtype=torch.int64).cumsum(1) == 1
+
+
+def compact(h, positions, keep):
+    """Gather the kept tokens of every row to the front, in their original order, and cut the
+    sequence axis to the longest kept row. Returns (h, positions, mask) of length k."""
+    count = keep.sum(-1)
+    k = count.max()
+    local = torch.ones_like(positions).cumsum(1) - 1
+    key = (~keep).to(torch.int64) * _DROPPED_KEY + local
+    idx = torch.topk(key, k, dim=1, largest=False, sorted=True).indices
+    h = torch.gather(h, 1, idx.unsqueeze(-1).expand(-1, -1, h.shape[-1]))
+    positions = torch.gather(positions, 1, idx)
+    new_mask = (torch.ones_like(idx).cumsum(1) - 1) < count.unsqueeze(-1)
+    return h, positions, new_mask
