@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Regenerates samples/models/tiny-random/ (bundle + golden.jsonl). Deterministic: running it
+# again gives byte-identical files. Needs Maven (for the vocabulary) and Debian's python3-torch.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+python=${PYTHON:-/usr/bin/python3}
+"$root/model/scripts/fetch_backbone.sh"
+cd "$root/model"
+"$python" -m adapler.fixtures \
+  --tokenizer "$root/build/backbones/all-minilm-l6-v2/tokenizer.json" \
+  --out "$root/samples/models/tiny-random"

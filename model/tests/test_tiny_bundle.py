@@ -1,0 +1,98 @@
+"""The committed tiny bundle and its goldens: complete, reproducible, and what the reference
+and the graph compute."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from adapler.bundle import read_manifest
+from adapler.fixtures import ETA_SCALES, MAX_LENGTH, MIN_MARGIN, tiny_model
+from adapler.onnx_eval import run_graph
+from adapler.reference import reference_row
+from adapler.tokenization import WordPieceTokenizer
+
+TINY = Path(__file__).resolve().parents[2] / "samples" / "models" / "tiny-random"
+
+
+@pytest.fixture(scope="module")
+def rows():
+    with open(TINY / "golden.jsonl", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def test_manifest_checksums_and_geometry():
+    manifest = read_manifest(TINY)
+    g = manifest["geometry"]
+    assert g["layers"] == 3 and 32 <= g["hidden"] <= 64
+    assert manifest["tokenizer"]["max_length"] == MAX_LENGTH and manifest["tokenizer"]["pair_inputs"]
+    assert len(manifest["labels"]) == g["classes"] == 2
+
+
+def test_goldens_cover_the_hard_cases(rows):
+    assert len(rows) >= 300
+    texts = [r["text"] for r in rows]
+    assert "" in texts
+    assert any(r["input_length"] == 3 for r in rows)                  # one word piece
+    assert any(r["truncated"] and r["input_length"] == MAX_LENGTH for r in rows)
+    assert any(r["truncated"] and r["text_pair"] for r in rows)       # longest_first on pairs
+    assert any("é" in t for t in texts) and any("中文" in t for t in texts)
+    assert any("😀" in t for t in texts)
+    assert sum(r["text_pair"] is not None for r in rows) >= 20
+    assert all(1 in r["token_type_ids"] for r in rows if r["text_pair"])
+    assert [r["id"] for r in rows] == list(range(len(rows)))
+
+
+def test_tokens_really_get_dropped(rows):
+    for run_index, scale in enumerate(ETA_SCALES):
+        assert all(r["runs"][run_index]["eta_scale"] == scale for r in rows)
+    last = [r["runs"][1]["layer_lengths"][-1] for r in rows]
+    assert sum(last) <= 0.6 * sum(r["input_length"] for r in rows)
+    assert len(set(last)) >= 5
+    for r in rows:
+        assert r["runs"][0]["layer_lengths"] == [r["input_length"]] * 3  # eta_scale 0 keeps all
+        for run in r["runs"]:
+            ls = run["layer_lengths"]
+            assert all(a >= b >= 1 for a, b in zip([r["input_length"]] + ls, ls))
+
+
+def test_token_ids_are_what_the_bundle_tokenizer_gives(rows):
+    tok = WordPieceTokenizer.from_file(TINY / "tokenizer.json")
+    for r in rows:
+        enc = tok.encode(r["text"], r["text_pair"], max_length=MAX_LENGTH)
+        assert (enc.input_ids, enc.token_type_ids, enc.truncated) == \
+            (r["input_ids"], r["token_type_ids"], r["truncated"]), r["text"]
+
+
+def test_goldens_are_the_reference_loop_on_the_regenerated_model(rows):
+    model = tiny_model()
+    for r in rows:
+        for run in r["runs"]:
+            ref = reference_row(model, r["input_ids"], r["token_type_ids"], run["eta_scale"])
+            assert ref.layer_lengths == run["layer_lengths"]
+            assert ref.kept_positions == run["kept_positions"]
+            assert np.allclose(ref.logits, run["logits"], atol=1e-5, rtol=0)
+            assert min(ref.margins) >= MIN_MARGIN
+
+
+def test_committed_graph_computes_the_goldens_in_batches(rows):
+    import onnx
+    graph = onnx.load(str(TINY / "model.onnx"))
+    batch = rows[::7][:40]  # mixed lengths, pairs and truncated rows in one batch
+    T = max(r["input_length"] for r in batch)
+    ids = np.zeros((len(batch), T), dtype=np.int64)
+    types, mask = np.zeros_like(ids), np.zeros_like(ids)
+    for i, r in enumerate(batch):
+        n = r["input_length"]
+        ids[i, :n], types[i, :n], mask[i, :n] = r["input_ids"], r["token_type_ids"], 1
+    for k, scale in enumerate(ETA_SCALES):
+        got = run_graph(graph, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types,
+                                "eta_scale": np.array(scale, dtype=np.float32)})
+        for i, r in enumerate(batch):
+            expect = r["runs"][k]
+            assert got["layer_lengths"][i].tolist() == expect["layer_lengths"]
+            kept = [p for p in got["kept_positions"][i].tolist() if p >= 0]
+            assert kept == expect["kept_positions"]
+            assert np.allclose(got["logits"][i], expect["logits"], atol=1e-4, rtol=0)
