@@ -135,10 +135,17 @@ def main(argv=None) -> int:
     ap.add_argument("--tokenizer", required=True, help="source tokenizer.json (BERT WordPiece)")
     ap.add_argument("--out", required=True, help="fixture directory, e.g. samples/models/tiny-random")
     args = ap.parse_args(argv)
-    torch.set_num_threads(1)  # one thread: bit-for-bit the same numbers on every machine we tried
-    out = Path(args.out)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # one thread: no reduction-order differences between machines
+    try:
+        return _generate(Path(args.tokenizer), Path(args.out))
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _generate(tokenizer_src: Path, out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
-    tokenizer_json = bundle_tokenizer_json(Path(args.tokenizer).read_text(encoding="utf-8"))
+    tokenizer_json = bundle_tokenizer_json(tokenizer_src.read_text(encoding="utf-8"))
     (out / "tokenizer.json").write_text(tokenizer_json, encoding="utf-8")
     tok = WordPieceTokenizer.from_file(out / "tokenizer.json")
     vocab = json.loads(tokenizer_json)["model"]["vocab"]

@@ -96,3 +96,10 @@ def test_committed_graph_computes_the_goldens_in_batches(rows):
             kept = [p for p in got["kept_positions"][i].tolist() if p >= 0]
             assert kept == expect["kept_positions"]
             assert np.allclose(got["logits"][i], expect["logits"], atol=1e-4, rtol=0)
+
+
+def test_regenerating_gives_byte_identical_files(tmp_path):
+    from adapler.fixtures import main as make_fixture
+    assert make_fixture(["--tokenizer", str(TINY / "tokenizer.json"), "--out", str(tmp_path)]) == 0
+    for name in ("adapler.json", "model.onnx", "tokenizer.json", "golden.jsonl"):
+        assert (tmp_path / name).read_bytes() == (TINY / name).read_bytes(), name
