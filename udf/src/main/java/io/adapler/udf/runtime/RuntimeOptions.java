@@ -1,0 +1,153 @@
+package io.adapler.udf.runtime;
+
+/**
+ * How a runtime runs: device, CPU fallback, CPU threads, batching limits and outputs.
+ *
+ * @param device the device to run on
+ * @param allowCpuFallback whether an unavailable CUDA device falls back to the CPU (with a
+ *     warning) instead of failing
+ * @param threading CPU thread settings (also used for CPU-side work of a CUDA session)
+ * @param tokenBudget most padded tokens per batch (rows times the batch's longest row)
+ * @param maxBatchRows most rows per batch
+ * @param rationales whether to report the tokens that reach the last layer, with offsets
+ */
+public record RuntimeOptions(
+    Device device,
+    boolean allowCpuFallback,
+    CpuThreading threading,
+    int tokenBudget,
+    int maxBatchRows,
+    boolean rationales) {
+
+  /** Default {@link #tokenBudget}: 64 rows of 128 tokens. */
+  public static final int DEFAULT_TOKEN_BUDGET = 8192;
+
+  /** Default {@link #maxBatchRows}. */
+  public static final int DEFAULT_MAX_BATCH_ROWS = 64;
+
+  /**
+   * Validates the options.
+   *
+   * @param device see the record component of the same name
+   * @param allowCpuFallback see the record component of the same name
+   * @param threading see the record component of the same name
+   * @param tokenBudget see the record component of the same name
+   * @param maxBatchRows see the record component of the same name
+   * @param rationales see the record component of the same name
+   */
+  public RuntimeOptions {
+    if (device == null || threading == null) {
+      throw new IllegalArgumentException("device and threading must not be null");
+    }
+    if (tokenBudget < 1 || maxBatchRows < 1) {
+      throw new IllegalArgumentException("tokenBudget and maxBatchRows must be >= 1, found "
+          + tokenBudget + " and " + maxBatchRows);
+    }
+  }
+
+  /**
+   * Returns the defaults: CPU, no fallback, default threads and batching, rationales on.
+   *
+   * @return default options
+   */
+  public static RuntimeOptions defaults() {
+    return builder().build();
+  }
+
+  /**
+   * Starts a builder with the defaults.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds {@link RuntimeOptions}; every setting is optional. */
+  public static final class Builder {
+    private Device device = Device.cpu();
+    private boolean allowCpuFallback;
+    private CpuThreading threading = CpuThreading.defaults();
+    private int tokenBudget = DEFAULT_TOKEN_BUDGET;
+    private int maxBatchRows = DEFAULT_MAX_BATCH_ROWS;
+    private boolean rationales = true;
+
+    private Builder() {}
+
+    /**
+     * Sets the device.
+     *
+     * @param device cpu or a CUDA device
+     * @return this builder
+     */
+    public Builder optDevice(Device device) {
+      this.device = device;
+      return this;
+    }
+
+    /**
+     * Sets whether an unavailable CUDA device falls back to the CPU.
+     *
+     * @param allow true to fall back with a warning
+     * @return this builder
+     */
+    public Builder optAllowCpuFallback(boolean allow) {
+      this.allowCpuFallback = allow;
+      return this;
+    }
+
+    /**
+     * Sets the CPU thread settings.
+     *
+     * @param threading the settings
+     * @return this builder
+     */
+    public Builder optThreading(CpuThreading threading) {
+      this.threading = threading;
+      return this;
+    }
+
+    /**
+     * Sets the token budget per batch.
+     *
+     * @param tokenBudget padded tokens per batch
+     * @return this builder
+     */
+    public Builder optTokenBudget(int tokenBudget) {
+      this.tokenBudget = tokenBudget;
+      return this;
+    }
+
+    /**
+     * Sets the row cap per batch.
+     *
+     * @param maxBatchRows rows per batch
+     * @return this builder
+     */
+    public Builder optMaxBatchRows(int maxBatchRows) {
+      this.maxBatchRows = maxBatchRows;
+      return this;
+    }
+
+    /**
+     * Sets whether rationales are reported.
+     *
+     * @param rationales false to skip the kept-token offsets
+     * @return this builder
+     */
+    public Builder optRationales(boolean rationales) {
+      this.rationales = rationales;
+      return this;
+    }
+
+    /**
+     * Builds and validates the options.
+     *
+     * @return the options
+     */
+    public RuntimeOptions build() {
+      return new RuntimeOptions(device, allowCpuFallback, threading, tokenBudget, maxBatchRows,
+          rationales);
+    }
+  }
+}

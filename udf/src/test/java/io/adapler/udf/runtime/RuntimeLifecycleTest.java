@@ -1,0 +1,80 @@
+package io.adapler.udf.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.adapler.udf.bundle.BundleLoader;
+import io.adapler.udf.bundle.ModelBundle;
+import io.adapler.udf.testing.TinyBundle;
+import io.adapler.udf.tokenize.EncodedRow;
+import io.adapler.udf.tokenize.TextRow;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Argument errors, empty input and use after close. */
+class RuntimeLifecycleTest {
+  @TempDir static Path cache;
+  static ModelBundle bundle;
+
+  @BeforeAll
+  static void load() throws Exception {
+    bundle = new BundleLoader(cache).load(TinyBundle.dir().toString());
+  }
+
+  @Test
+  void closeIsIdempotentAndLaterUseNamesTheRuntime() throws Exception {
+    AdaplerRuntime rt = AdaplerRuntime.open(bundle, RuntimeOptions.defaults());
+    assertEquals(1, rt.score(List.of(TextRow.of("fine"))).size());
+    rt.close();
+    rt.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> rt.score(List.of(TextRow.of("late"))));
+    assertTrue(e.getMessage().contains("AdaplerRuntime[tiny-random@"), e.getMessage());
+    assertTrue(e.getMessage().contains("on cpu] is closed"), e.getMessage());
+    assertThrows(IllegalStateException.class, () -> rt.encode(List.of(TextRow.of("x"))));
+  }
+
+  @Test
+  void badArgumentsAreIllegalArgumentExceptions() throws Exception {
+    try (AdaplerRuntime rt = AdaplerRuntime.open(bundle, RuntimeOptions.defaults())) {
+      List<TextRow> one = List.of(TextRow.of("x"));
+      assertThrows(IllegalArgumentException.class, () -> rt.score(one, -1f));
+      assertThrows(IllegalArgumentException.class, () -> rt.score(one, Float.NaN));
+      assertThrows(IllegalArgumentException.class, () -> rt.score(one, Float.POSITIVE_INFINITY));
+      assertThrows(IllegalArgumentException.class, () -> TextRow.of(null));
+      IllegalArgumentException vocab = assertThrows(IllegalArgumentException.class,
+          () -> rt.scoreEncoded(List.of(EncodedRow.ofIds(new long[] {101, 30522, 102},
+              new long[3])), 1f));
+      assertTrue(vocab.getMessage().contains("expected id in [0, 30522)"), vocab.getMessage());
+      assertThrows(IllegalArgumentException.class,
+          () -> rt.scoreEncoded(List.of(EncodedRow.ofIds(new long[513], new long[513])), 1f));
+      assertThrows(IllegalArgumentException.class,
+          () -> EncodedRow.ofIds(new long[] {101}, new long[2]));
+      assertThrows(IllegalArgumentException.class,
+          () -> RuntimeOptions.builder().optTokenBudget(0).build());
+    }
+  }
+
+  @Test
+  void noRowsGiveNoResults() throws Exception {
+    try (AdaplerRuntime rt = AdaplerRuntime.open(bundle, RuntimeOptions.defaults())) {
+      assertTrue(rt.score(List.of(), 1f).isEmpty());
+      assertTrue(rt.scoreEncoded(List.of(), 1f).isEmpty());
+    }
+  }
+
+  @Test
+  void rowResultsCarryFlopsOfTheBundleGeometry() throws Exception {
+    try (AdaplerRuntime rt = AdaplerRuntime.open(bundle, RuntimeOptions.defaults())) {
+      RowResult full = rt.score(List.of(TextRow.of("a longer sentence to keep")), 0f).get(0);
+      // eta_scale 0 keeps every token: AdapLeR costs the full model plus the predictors.
+      assertTrue(full.flopsSpeedup() < 1.0 && full.flopsSpeedup() > 0.8, "" + full.flopsSpeedup());
+      assertEquals(rt.flops().fullFlops(full.inputLength()), full.fullFlops(), 0.0);
+      assertEquals(rt.flops().adaptiveFlops(full.layerLengths()), full.adaptiveFlops(), 0.0);
+    }
+  }
+}
