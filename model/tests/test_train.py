@@ -1,0 +1,146 @@
+"""The trainer on a tiny random model and tiny synthetic data (fast; no backbone needed)."""
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from adapler import AdaplerClassifier, Geometry
+from adapler.checkpoint import Checkpoint, TokenizerSettings
+from adapler.train import (TrainConfig, adapler_step, collate, lambda_schedule, make_optimizers,
+                           pick_best, train)
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKENIZER = ROOT / "samples" / "models" / "tiny-random" / "tokenizer.json"
+G = Geometry(layers=3, hidden=16, intermediate=32, heads=2, classes=2, vocab_size=30522, cp_width=8,
+             max_positions=64)
+GOOD = "great wonderful lovely excellent superb fine nice happy".split()
+BAD = "awful terrible horrible poor bad sad ugly dreadful".split()
+FILLER = "the a of movie film story and it was very this that".split()
+
+
+def tiny_initial(seed=0) -> Checkpoint:
+    torch.manual_seed(seed)
+    model = AdaplerClassifier(G)
+    return Checkpoint(model, ["negative", "positive"], TokenizerSettings(max_length=24),
+                      TOKENIZER.read_text(encoding="utf-8"), provenance={"base_model": "tiny random"})
+
+
+def synthetic_rows(rng, count):
+    rows = []
+    for _ in range(count):
+        label = rng.randrange(2)
+        words = [rng.choice(FILLER) for _ in range(rng.randint(2, 14))]
+        for _ in range(rng.randint(1, 2)):
+            words.insert(rng.randrange(len(words) + 1), rng.choice(GOOD if label else BAD))
+        rows.append({"text": " ".join(words), "label": ["negative", "positive"][label]})
+    return rows
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("data")
+    rng = random.Random(1)
+    for split, n in (("train", 48), ("validation", 24), ("test", 16)):
+        with open(d / f"{split}.jsonl", "w") as f:
+            for r in synthetic_rows(rng, n):
+                f.write(json.dumps(r) + "\n")
+    return d
+
+
+def small_config(data_dir, **kw):
+    base = dict(data=str(data_dir), labels=["negative", "positive"], max_length=24, epochs=2,
+                teacher_epochs=2, saliency_epochs=3, batch_size=8, eval_batch_size=16, lr=1e-3,
+                log_every=100, lambdas=[10.0, 100.0], seed=3)
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+def test_lambda_schedule_values():
+    assert [lambda_schedule(5, e) for e in range(5)] == [10, 100, 1000, 10000, 100000]
+    assert [lambda_schedule(10, e) for e in range(10)] == [10 * 3 ** e for e in range(10)]
+    assert [lambda_schedule(3, e) for e in range(3)] == [50, 2500, 125000]
+    four = [lambda_schedule(4, e) for e in range(4)]
+    assert four[0] == pytest.approx(10) and four[-1] == pytest.approx(1e5)
+    assert four == sorted(four)
+    assert lambda_schedule(1, 0, [7.0]) == 7.0
+    with pytest.raises(ValueError, match="no lambda schedule for 1"):
+        lambda_schedule(1, 0)
+
+
+def test_loss_falls_and_eta_stays_in_range():
+    from adapler.tokenization import WordPieceTokenizer
+    from adapler.train import encode_split
+    init = tiny_initial()
+    model = init.model.train()
+    cfg = TrainConfig(labels=["negative", "positive"], lr=1e-2, eta_lr=0.05, warmup=0.0, dropout=0.0)
+    tok = WordPieceTokenizer.from_file(TOKENIZER)
+    rows = encode_split(synthetic_rows(random.Random(2), 16), tok, cfg.labels, 24)
+    sal = torch.rand(len(rows), 24)
+    batch = collate(rows, "cpu", sal, torch.arange(len(rows)))
+    main, sched, speed = make_optimizers(model, cfg, total_steps=40, with_eta=True)
+    ces, etas = [], []
+    for _ in range(20):
+        stats = adapler_step(model, batch, cfg, 100.0, main, sched, speed)
+        ces.append(stats["ce"])
+        etas.append(model.eta.detach().clone())
+    assert max(ces[-3:]) < 0.5 * ces[0], ces
+    assert all(float(e.min()) >= 0.01 and float(e.max()) <= 1.0 for e in etas)
+    assert any(not torch.equal(etas[0], e) for e in etas[1:]), "eta must move"
+
+
+def test_eta_is_clipped_even_with_a_huge_eta_step():
+    init = tiny_initial()
+    model = init.model.train()
+    cfg = TrainConfig(labels=["negative", "positive"], eta_lr=50.0, phi=10.0, dropout=0.0)
+    from adapler.tokenization import WordPieceTokenizer
+    from adapler.train import encode_split
+    rows = encode_split(synthetic_rows(random.Random(4), 8), WordPieceTokenizer.from_file(TOKENIZER),
+                        cfg.labels, 24)
+    batch = collate(rows, "cpu", torch.rand(8, 24), torch.arange(8))
+    main, sched, speed = make_optimizers(model, cfg, total_steps=4, with_eta=True)
+    for _ in range(3):
+        adapler_step(model, batch, cfg, 10.0, main, sched, speed)
+        assert float(model.eta.min()) >= 0.01 and float(model.eta.max()) <= 1.0
+    assert float(model.eta.max()) == 1.0 or float(model.eta.min()) == 0.01
+
+
+def test_pick_best_rule():
+    h = [{"epoch": 0, "validation": {"accuracy": 0.90, "speedup": 1.5}},
+         {"epoch": 1, "validation": {"accuracy": 0.85, "speedup": 4.0}},   # too far from the teacher
+         {"epoch": 2, "validation": {"accuracy": 0.895, "speedup": 2.5}}]
+    assert pick_best(h, 0.90, "accuracy", 0.01)[0] == 2
+    assert pick_best(h, 0.99, "accuracy", 0.01)[0] == 0  # none qualifies: best score
+
+
+def test_full_run_resume_continues_where_it_stopped(data_dir, tmp_path):
+    cfg = small_config(data_dir)
+    whole = train(tmp_path / "whole", cfg, tiny_initial())
+    assert whole["phase"] == "done"
+    part = train(tmp_path / "parts", small_config(data_dir), tiny_initial(), stop_after=3)
+    assert (part["phase"], part["epoch"]) == ("adapler", 1)
+    resumed = train(tmp_path / "parts", resume=True)
+    assert resumed["phase"] == "done"
+    a = Checkpoint.load(tmp_path / "whole" / "best.pt")
+    b = Checkpoint.load(tmp_path / "parts" / "best.pt")
+    for (name, x), y in zip(a.model.state_dict().items(), b.model.state_dict().values()):
+        assert torch.allclose(x, y, atol=1e-6), name
+    assert a.metrics["selected_epoch"] == b.metrics["selected_epoch"]
+    assert [h["validation"] for h in a.metrics["history"]] == [h["validation"] for h in b.metrics["history"]]
+    for key in ("accuracy", "f1", "speedup"):
+        assert key in a.metrics["validation"] and key in a.metrics["test"]
+    assert a.metrics["validation"]["speedup"] >= 1.0 - 1e-9 or a.metrics["validation"]["speedup"] > 0
+    assert (tmp_path / "whole" / "train.log").read_text().count("adapler epoch 1:") == 1
+    assert a.metrics["teacher_saliency_epochs"] == [0, 1]  # 3 asked, only 2 teacher epochs exist
+
+
+def test_cli_help():
+    r = subprocess.run([sys.executable, "-m", "adapler.train", "--help"], capture_output=True, text=True,
+                       cwd=ROOT / "model")
+    assert r.returncode == 0
+    for flag in ("--resume", "--device", "--backbone", "--gamma", "--phi", "--eta-lr", "--saliency-epochs"):
+        assert flag in r.stdout
