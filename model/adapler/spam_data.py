@@ -160,12 +160,25 @@ def length_stats(values: list[int]) -> dict:
             "share_over": {str(t): round(sum(x > t for x in v) / len(v), 3) for t in (64, 128, 256, 512)}}
 
 
+def write_sample(test_rows: list[dict], count: int, path: Path) -> None:
+    """The job's sample corpus: `count` test mails, ham and spam mixed (ordered by a hash of
+    the id, so the choice is fixed), as JSON lines."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        for r in sorted(test_rows, key=lambda r: hashlib.sha256(r["id"].encode()).hexdigest())[:count]:
+            f.write(json.dumps({"id": r["id"], "text": r["text"], "label": r["label"]},
+                               ensure_ascii=False) + "\n")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m adapler.spam_data", description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="the package's data/ directory")
     ap.add_argument("--out", default=str(DEFAULT_OUT), help="directory for the JSONL splits")
     ap.add_argument("--test-ids", default=str(DEFAULT_TEST_IDS), help="file for the test split's ids")
     ap.add_argument("--tokenizer", help="tokenizer.json: also report word pieces per mail")
+    ap.add_argument("--sample-out", help="also write the first --sample-rows test mails here "
+                                         "(the job's sample corpus)")
+    ap.add_argument("--sample-rows", type=int, default=400)
     args = ap.parse_args(argv)
     try:
         records = list(read_corpus(Path(args.corpus)))
@@ -182,6 +195,8 @@ def main(argv=None) -> int:
                 f.write(json.dumps({"id": r["id"], "text": r["text"], "label": r["label"]},
                                    ensure_ascii=False) + "\n")
         summary[split] = {lab: sum(r["label"] == lab for r in rows) for lab in LABELS}
+    if args.sample_out:
+        write_sample([r for r in records if r["split"] == "test"], args.sample_rows, Path(args.sample_out))
     test_ids = Path(args.test_ids)
     test_ids.parent.mkdir(parents=True, exist_ok=True)
     test_ids.write_text("".join(r["id"] + "\n" for r in records if r["split"] == "test"), encoding="utf-8")
