@@ -1,0 +1,89 @@
+package io.adapler.udf.spark;
+
+import io.adapler.udf.bundle.BundleLoadException;
+import io.adapler.udf.bundle.BundleLoader;
+import io.adapler.udf.bundle.ModelBundle;
+import io.adapler.udf.runtime.RuntimeOptions;
+import io.adapler.udf.runtime.RuntimeRegistry;
+import java.util.Arrays;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The DataFrame API: scores every row of a Dataset with an AdapLeR bundle.
+ *
+ * <pre>{@code
+ * Dataset<Row> scored = AdaplerScoring.score(df, ScoreOptions.builder("hdfs:///models/spam")
+ *     .optTextColumn("body").build());
+ * }</pre>
+ *
+ * <p>The result has every input column followed by {@link ScoredColumns#SCHEMA}: label,
+ * label_index, probabilities, input_length, layer_lengths, flops_speedup, truncated, status,
+ * error, flops_full, flops_adaptive. Exactly one output row per input row. The schema and the
+ * bundle are checked on the driver before any task runs.
+ */
+public final class AdaplerScoring {
+  private AdaplerScoring() {}
+
+  /**
+   * Checks the input schema and the bundle, then returns the lazily scored Dataset.
+   *
+   * @param input rows with the options' text column (and pair column) of type string
+   * @param options bundle, columns, eta scale, device, batching
+   * @return the input columns plus the scoring columns
+   * @throws BundleLoadException when the bundle is missing, corrupt or does not match its graph
+   * @throws IllegalArgumentException when a column is missing or not a string
+   */
+  public static Dataset<Row> score(Dataset<Row> input, ScoreOptions options)
+      throws BundleLoadException {
+    StructType out = outputSchema(input.schema(), options);
+    ModelBundle bundle = BundleLoader.shared().load(options.bundle(),
+        input.sparkSession().sparkContext().hadoopConfiguration());
+    checkPairs(bundle, options);
+    // Opening a CPU session here checks the graph against the manifest before any task runs;
+    // in local mode the tasks then share this very runtime.
+    RuntimeRegistry.shared().get(bundle, RuntimeOptions.defaults());
+    return input.mapPartitions(new PartitionScorer(options, input.schema()), Encoders.row(out));
+  }
+
+  /**
+   * Returns the scored schema for an input schema, checking the text columns first.
+   *
+   * @param input the input schema
+   * @param options the scoring options
+   * @return the input columns followed by the scoring columns
+   */
+  public static StructType outputSchema(StructType input, ScoreOptions options) {
+    checkStringColumn(input, options.textColumn(), "text");
+    if (options.pairColumn() != null) {
+      checkStringColumn(input, options.pairColumn(), "pair");
+    }
+    return ScoredColumns.append(input);
+  }
+
+  private static void checkStringColumn(StructType schema, String name, String role) {
+    if (!Arrays.asList(schema.fieldNames()).contains(name)) {
+      throw new IllegalArgumentException("the " + role + " column '" + name + "' is not in the "
+          + "input; its columns are " + Arrays.toString(schema.fieldNames()));
+    }
+    DataType type = schema.apply(name).dataType();
+    if (!type.equals(DataTypes.StringType)) {
+      throw new IllegalArgumentException("the " + role + " column '" + name + "' must be a "
+          + "string, found " + type.simpleString() + "; cast it first (e.g. col(\"" + name
+          + "\").cast(\"string\")) or choose another column");
+    }
+  }
+
+  private static void checkPairs(ModelBundle bundle, ScoreOptions options) {
+    boolean bundlePairs = bundle.manifest().tokenizer().pairInputs();
+    if (options.pairColumn() != null && !bundlePairs) {
+      throw new IllegalArgumentException("a pair column ('" + options.pairColumn() + "') was "
+          + "given, but bundle " + bundle.label() + " was trained on single texts "
+          + "(tokenizer.pair_inputs is false); drop the pair column");
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.adapler.udf.spark;
+
+import io.adapler.udf.runtime.RowResult;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The columns scoring appends to every input row, and how a {@link RowResult} or a failure
+ * becomes their values. Rows without a prediction (NULL, EMPTY, ERROR) have nulls there.
+ */
+public final class ScoredColumns {
+  /** Column names, in output order. */
+  public static final String LABEL = "label";
+  public static final String LABEL_INDEX = "label_index";
+  public static final String PROBABILITIES = "probabilities";
+  public static final String INPUT_LENGTH = "input_length";
+  public static final String LAYER_LENGTHS = "layer_lengths";
+  public static final String FLOPS_SPEEDUP = "flops_speedup";
+  public static final String TRUNCATED = "truncated";
+  public static final String STATUS = "status";
+  public static final String ERROR = "error";
+  /** FLOPs of the full model and of AdapLeR on the row, for ratio-of-sums speedups. */
+  public static final String FLOPS_FULL = "flops_full";
+  public static final String FLOPS_ADAPTIVE = "flops_adaptive";
+
+  /** The appended columns. */
+  public static final StructType SCHEMA = new StructType(new StructField[] {
+      DataTypes.createStructField(LABEL, DataTypes.StringType, true),
+      DataTypes.createStructField(LABEL_INDEX, DataTypes.IntegerType, true),
+      DataTypes.createStructField(PROBABILITIES,
+          DataTypes.createArrayType(DataTypes.FloatType, false), true),
+      DataTypes.createStructField(INPUT_LENGTH, DataTypes.IntegerType, true),
+      DataTypes.createStructField(LAYER_LENGTHS,
+          DataTypes.createArrayType(DataTypes.IntegerType, false), true),
+      DataTypes.createStructField(FLOPS_SPEEDUP, DataTypes.DoubleType, true),
+      DataTypes.createStructField(TRUNCATED, DataTypes.BooleanType, true),
+      DataTypes.createStructField(STATUS, DataTypes.StringType, false),
+      DataTypes.createStructField(ERROR, DataTypes.StringType, true),
+      DataTypes.createStructField(FLOPS_FULL, DataTypes.DoubleType, true),
+      DataTypes.createStructField(FLOPS_ADAPTIVE, DataTypes.DoubleType, true),
+  });
+
+  private ScoredColumns() {}
+
+  /** Returns the input schema with the scoring columns appended. */
+  public static StructType append(StructType input) {
+    for (StructField f : SCHEMA.fields()) {
+      if (List.of(input.fieldNames()).contains(f.name())) {
+        throw new IllegalArgumentException("the input already has a column named '" + f.name()
+            + "', which scoring adds; rename or drop it first (input columns: "
+            + List.of(input.fieldNames()) + ")");
+      }
+    }
+    StructType out = input;
+    for (StructField f : SCHEMA.fields()) {
+      out = out.add(f);
+    }
+    return out;
+  }
+
+  /** The input row followed by a scored row's columns. */
+  static Row scored(Row input, RowResult r) {
+    List<Float> probs = new ArrayList<>(r.probabilities().length);
+    for (float p : r.probabilities()) {
+      probs.add(p);
+    }
+    List<Integer> lengths = new ArrayList<>(r.layerLengths().length);
+    for (int l : r.layerLengths()) {
+      lengths.add(l);
+    }
+    return join(input, r.label(), r.labelIndex(), seq(probs), r.inputLength(), seq(lengths),
+        r.flopsSpeedup(), r.truncated(), RowStatus.OK.name(), null, r.fullFlops(),
+        r.adaptiveFlops());
+  }
+
+  /** The input row followed by a row without a prediction. */
+  static Row unscored(Row input, RowStatus status, String error) {
+    return join(input, null, null, null, null, null, null, null, status.name(), error, null, null);
+  }
+
+  /** Row encoders want Scala sequences for array columns. */
+  private static <T> scala.collection.immutable.Seq<T> seq(List<T> values) {
+    return CollectionConverters.asScala(values).toList();
+  }
+
+  private static Row join(Row input, Object... appended) {
+    Object[] values = new Object[input.length() + appended.length];
+    for (int i = 0; i < input.length(); i++) {
+      values[i] = input.get(i);
+    }
+    System.arraycopy(appended, 0, values, input.length(), appended.length);
+    return RowFactory.create(values);
+  }
+}
