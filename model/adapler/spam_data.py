@@ -162,11 +162,12 @@ def length_stats(values: list[int]) -> dict:
 
 def write_sample(test_rows: list[dict], count: int, path: Path) -> None:
     """The job's sample corpus: `count` test mails, ham and spam mixed (ordered by a hash of
-    the id, so the choice is fixed), as JSON lines."""
+    the id, so the choice is fixed), as JSON lines. The true label is `gold_label`, since the
+    job's output has a `label` column of its own."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         for r in sorted(test_rows, key=lambda r: hashlib.sha256(r["id"].encode()).hexdigest())[:count]:
-            f.write(json.dumps({"id": r["id"], "text": r["text"], "label": r["label"]},
+            f.write(json.dumps({"id": r["id"], "text": r["text"], "gold_label": r["label"]},
                                ensure_ascii=False) + "\n")
 
 

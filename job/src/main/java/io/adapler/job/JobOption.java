@@ -1,0 +1,107 @@
+package io.adapler.job;
+
+/**
+ * Every option of the job: its flag, default and documentation, in the order {@code --help}
+ * prints them. The same names are the keys of a config file ({@code --config}).
+ */
+public enum JobOption {
+  CONFIG("config", null, "Config file of key = value lines (keys are these option names); "
+      + "flags given on the command line override it."),
+  INPUT("input", null, "Input path, directory or glob on any Hadoop FileSystem (required)."),
+  INPUT_FORMAT("input-format", "parquet", "parquet, json, csv, text or orc."),
+  CSV_HEADER("csv-header", "true", "For csv: whether the first line names the columns."),
+  TEXT_COLUMN("text-column", "text",
+      "Column holding the text to classify (for the text format: 'value')."),
+  PAIR_COLUMN("pair-column", "",
+      "Second text column for sentence-pair models; empty for single texts."),
+  ID_COLUMN("id-column", "",
+      "Column that identifies a row; empty: a stable id is generated from the input file "
+          + "and the row's position in it."),
+  PASS_THROUGH("pass-through", "",
+      "Comma-separated input columns copied unchanged to the output."),
+  OUTPUT("output", null, "Output Parquet directory (required)."),
+  MODE("mode", "errorifexists", "Save mode: errorifexists, overwrite, append or ignore."),
+  PARTITIONS("partitions", "0",
+      "Repartition the input into this many partitions before scoring; 0 keeps the input's."),
+  BUNDLE("bundle", null, "Model bundle directory on any Hadoop FileSystem (required)."),
+  ETA_SCALE("eta-scale", "1.0",
+      "Speed/accuracy knob: 0 keeps every token, 1 is the trained point, above 1 drops more."),
+  DEVICE("device", "cpu",
+      "cpu, cuda (the GPU Spark assigned to the task) or cuda:N (a fixed GPU)."),
+  ALLOW_CPU_FALLBACK("allow-cpu-fallback", "false",
+      "Run on CPU with a warning when CUDA is asked for but not available."),
+  INTRA_OP_THREADS("intra-op-threads", "0",
+      "ONNX Runtime threads per session; 0 chooses from the executor's cores."),
+  TOKEN_BUDGET("token-budget", "8192",
+      "Most tokens (rows x padded length) in one batch."),
+  MAX_BATCH_ROWS("max-batch-rows", "64", "Most rows in one batch."),
+  CHUNK_ROWS("chunk-rows", "1024",
+      "Rows tokenized and sorted by length together before batches are cut."),
+  MAX_TEXT_CHARS("max-text-chars", "1000000",
+      "Texts longer than this many characters get status ERROR instead of being tokenized."),
+  SUMMARY("summary", "true",
+      "Write summary.json and summary.html next to the output and print the summary."),
+  PROGRESS_SECONDS("progress-seconds", "10",
+      "Print progress (rows done, rate, ETA) this often; 0 turns it off."),
+  HELP("help", null, "Print this help and exit.");
+
+  private final String flag;
+  private final String defaultValue;
+  private final String doc;
+
+  JobOption(String flag, String defaultValue, String doc) {
+    this.flag = flag;
+    this.defaultValue = defaultValue;
+    this.doc = doc;
+  }
+
+  /** Returns the option's name, used as {@code --name} and as a config key. */
+  public String flag() {
+    return flag;
+  }
+
+  /** Returns the default value, or null when the option has none. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  /** Returns the option's one-paragraph documentation. */
+  public String doc() {
+    return doc;
+  }
+
+  /**
+   * Finds an option by name.
+   *
+   * @param flag a name without the leading dashes
+   * @return the option
+   * @throws IllegalArgumentException naming the closest choices when there is no such option
+   */
+  public static JobOption of(String flag) {
+    for (JobOption o : values()) {
+      if (o.flag.equals(flag)) {
+        return o;
+      }
+    }
+    throw new IllegalArgumentException("unknown option --" + flag + "; run with --help for the list");
+  }
+
+  /** Returns the text {@code --help} prints. */
+  public static String helpText() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Usage: submit.sh [spark-submit options] --input PATH --output PATH --bundle PATH "
+        + "[options]\n\nScores every row of a text corpus with an AdapLeR model bundle and writes "
+        + "Parquet:\nid, pass-through columns, label, label_index, probabilities, input_length, "
+        + "layer_lengths,\nflops_speedup, truncated, status (OK, EMPTY, NULL, ERROR), error.\n\n"
+        + "Options (--name value or --name=value):\n");
+    for (JobOption o : values()) {
+      sb.append(String.format("  --%-20s %s%n", o.flag, o.doc));
+      if (o.defaultValue != null && !o.defaultValue.isEmpty()) {
+        sb.append(String.format("  %-22s default: %s%n", "", o.defaultValue));
+      }
+    }
+    sb.append("\nExit codes: 0 done, 2 bad options, 3 the bundle cannot be used, 4 the input "
+        + "cannot be read or lacks a column, 1 anything else.\n");
+    return sb.toString();
+  }
+}

@@ -1,0 +1,56 @@
+package io.adapler.job;
+
+import java.util.Map;
+
+/**
+ * What one run did, for people and for pipelines: written next to the output as JSON and
+ * HTML and printed at the end.
+ *
+ * @param bundle the bundle's name
+ * @param input the input path
+ * @param output the output path
+ * @param etaScale the eta scale the rows were scored at
+ * @param device the device asked for
+ * @param rows output rows (always equal to input rows)
+ * @param statusCounts rows per status (OK, EMPTY, NULL, ERROR)
+ * @param truncatedRows rows whose input was cut to the max length
+ * @param corpusFlopsSpeedup total FLOPs of the full model over total FLOPs of AdapLeR, over the
+ *     scored rows (a ratio of sums)
+ * @param meanInputLength mean tokens per scored row
+ * @param meanLayerLengths mean tokens processed by each layer, over the scored rows
+ * @param wallSeconds wall time of read, score and write
+ * @param rowsPerSecond rows over wall time
+ * @param tokensPerSecond input tokens of the scored rows over wall time
+ */
+public record RunSummary(
+    String bundle,
+    String input,
+    String output,
+    float etaScale,
+    String device,
+    long rows,
+    Map<String, Long> statusCounts,
+    long truncatedRows,
+    double corpusFlopsSpeedup,
+    double meanInputLength,
+    double[] meanLayerLengths,
+    double wallSeconds,
+    double rowsPerSecond,
+    double tokensPerSecond) {
+
+  /** Returns the summary as the few lines printed at the end of a run. */
+  public String toText() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("rows             %,d  %s%n", rows, statusCounts));
+    sb.append(String.format("truncated        %,d%n", truncatedRows));
+    sb.append(String.format("FLOPs speedup    %.2fx (corpus, ratio of sums, eta scale %s)%n",
+        corpusFlopsSpeedup, etaScale));
+    sb.append(String.format("mean length      input %.1f, per layer", meanInputLength));
+    for (double l : meanLayerLengths) {
+      sb.append(String.format(" %.1f", l));
+    }
+    sb.append(String.format("%nthroughput       %,.1f rows/s, %,.0f tokens/s, wall %.1f s%n",
+        rowsPerSecond, tokensPerSecond, wallSeconds));
+    return sb.toString();
+  }
+}
