@@ -37,7 +37,7 @@ public enum JobOption {
   MAX_BATCH_ROWS("max-batch-rows", "64", "Most rows in one batch."),
   CHUNK_ROWS("chunk-rows", "1024",
       "Rows tokenized and sorted by length together before batches are cut."),
-  MAX_TEXT_CHARS("max-text-chars", "1000000",
+  MAX_TEXT_CHARS("max-text-chars", "10000000",
       "Texts longer than this many characters get status ERROR instead of being tokenized."),
   SUMMARY("summary", "true",
       "Write summary.json and summary.html next to the output and print the summary."),

@@ -84,7 +84,7 @@ public record ScoreOptions(
     private int tokenBudget = 8192;
     private int maxBatchRows = 64;
     private int chunkRows = 1024;
-    private int maxTextChars = 1_000_000;
+    private int maxTextChars = 10_000_000;
 
     private Builder(String bundle) {
       this.bundle = bundle;
@@ -144,7 +144,7 @@ public record ScoreOptions(
       return this;
     }
 
-    /** Sets the longest text scored; longer ones get ERROR (default 1,000,000 chars). */
+    /** Sets the longest text scored; longer ones get ERROR (default 10,000,000 chars). */
     public Builder optMaxTextChars(int chars) {
       this.maxTextChars = chars;
       return this;

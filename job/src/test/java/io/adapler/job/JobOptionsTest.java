@@ -1,0 +1,97 @@
+package io.adapler.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobOptionsTest {
+  @TempDir Path dir;
+
+  @Test
+  void flagsOverrideTheConfigFileWhichOverridesDefaults() throws Exception {
+    Path conf = dir.resolve("job.conf");
+    Files.writeString(conf, "# comment\ninput = in.json\ninput-format = JSON\noutput = out\n"
+        + "bundle = b\neta-scale = 2\npass-through = a, b ,c\n");
+    JobOptions o = JobOptions.parse("--config", conf.toString(), "--eta-scale=0.5",
+        "--output", "elsewhere");
+    assertEquals("in.json", o.input());
+    assertEquals("json", o.inputFormat());
+    assertEquals("elsewhere", o.output());
+    assertEquals(0.5f, o.etaScale());
+    assertEquals(List.of("a", "b", "c"), o.passThrough());
+    assertEquals("errorifexists", o.mode());
+    assertEquals("cpu", o.device());
+    assertTrue(o.generatedId());
+    assertFalse(o.pairs());
+  }
+
+  @Test
+  void theShippedDefaultConfigParses() {
+    JobOptions o = JobOptions.parse("--config",
+        JobTestSupport.root().resolve("conf/job.conf").toString());
+    assertEquals("json", o.inputFormat());
+    assertEquals(List.of("gold_label"), o.passThrough());
+  }
+
+  @Test
+  void textFormatReadsTheValueColumn() {
+    assertEquals("value", JobOptions.parse("--input", "x", "--input-format", "text", "--output",
+        "o", "--bundle", "b").textColumn());
+  }
+
+  @Test
+  void helpReturnsNullAndDocumentsEveryOption() {
+    assertNull(JobOptions.parse("--help"));
+    String help = JobOption.helpText();
+    for (JobOption o : JobOption.values()) {
+      assertTrue(help.contains("--" + o.flag()), o.flag());
+    }
+  }
+
+  @Test
+  void badValuesNameTheOptionAndWhatItAccepts() {
+    String[] base = {"--input", "x", "--output", "o", "--bundle", "b"};
+    assertMessage("--input is required", "--output", "o", "--bundle", "b");
+    assertMessage("--input-format must be one of [csv, json, orc, parquet, text], found 'xml'",
+        concat(base, "--input-format", "xml"));
+    assertMessage("--eta-scale must be a number >= 0, found '-1'", concat(base, "--eta-scale", "-1"));
+    assertMessage("--token-budget must be an integer >= 1, found 'lots'",
+        concat(base, "--token-budget", "lots"));
+    assertMessage("--summary must be true or false, found 'yes'", concat(base, "--summary", "yes"));
+    assertMessage("unknown option --colour", concat(base, "--colour", "red"));
+    assertMessage("option --bundle needs a value", "--input", "x", "--bundle");
+  }
+
+  @Test
+  void configErrorsNameTheFileAndLine() throws Exception {
+    Path conf = dir.resolve("bad.conf");
+    Files.writeString(conf, "input = x\nthis line has no equals sign\n");
+    assertMessage(conf + ":2: expected key = value", "--config", conf.toString());
+  }
+
+  @Test
+  void summaryGoesBesideTheOutputNotInsideIt() {
+    assertEquals("s3a://b/scores_summary", ScoringJob.summaryDir("s3a://b/scores/"));
+  }
+
+  private static void assertMessage(String expected, String... args) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> JobOptions.parse(args));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = new String[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

@@ -1,0 +1,76 @@
+package io.adapler.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.adapler.udf.bundle.BundleLoader;
+import io.adapler.udf.runtime.AdaplerRuntime;
+import io.adapler.udf.runtime.RuntimeOptions;
+import io.adapler.udf.runtime.RuntimeRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.apache.spark.sql.SparkSession;
+
+/** Paths, the shared local session and an in-process job runner for the job's tests. */
+final class JobTestSupport {
+  private static SparkSession spark;
+
+  private JobTestSupport() {}
+
+  /** The repository root, found by walking up to the directory holding samples/. */
+  static Path root() {
+    for (Path at = Paths.get("").toAbsolutePath(); at != null; at = at.getParent()) {
+      if (Files.isDirectory(at.resolve("samples/models/tiny-random"))) {
+        return at;
+      }
+    }
+    throw new IllegalStateException("samples/models/tiny-random not found above "
+        + Paths.get("").toAbsolutePath());
+  }
+
+  static String tinyBundle() {
+    return root().resolve("samples/models/tiny-random").toString();
+  }
+
+  static String sampleCorpus() {
+    return root().resolve("samples/data/spam-assassin-sample.jsonl").toString();
+  }
+
+  /** One local[2] session for all job tests, on loopback; ScoringJob picks it up. */
+  static synchronized SparkSession spark() {
+    if (spark == null) {
+      spark = SparkSession.builder().master("local[2]").appName("adapler-job-test")
+          .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
+          .config("spark.driver.host", "127.0.0.1").config("spark.sql.shuffle.partitions", "4")
+          .getOrCreate();
+    }
+    return spark;
+  }
+
+  /** The runtime the job's executors use, for direct comparisons. */
+  static AdaplerRuntime runtime(String bundle) throws Exception {
+    return RuntimeRegistry.shared().get(BundleLoader.shared().load(bundle),
+        RuntimeOptions.defaults());
+  }
+
+  /** What one in-process run printed and returned. */
+  record Run(int exitCode, String out, String err) {}
+
+  static Run run(String... args) {
+    spark();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = ScoringJob.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  static Run runOk(String... args) {
+    Run r = run(args);
+    assertEquals(0, r.exitCode(), () -> "job failed:\n" + r.err() + "\n" + r.out());
+    return r;
+  }
+}
