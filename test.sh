@@ -34,5 +34,5 @@ echo "== Python tests (model/)"
 
 if [ -f pom.xml ]; then
   echo "== Java tests (Maven)"
-  mvn -B -ntp test
+  mvn -B -ntp verify
 fi
