@@ -53,19 +53,24 @@ REQUIRED = [
 ]
 
 
-def tiny_model(seed: int = SEED) -> AdaplerClassifier:
-    """Random weights, large enough that CP scores spread and tokens get dropped."""
+def spread_model(geometry: Geometry, eta, theta=None, seed: int = SEED) -> AdaplerClassifier:
+    """Random weights (std 0.3, LayerNorms left at identity), large enough that CP scores
+    spread and tokens really get dropped; eta and theta_pr as given (theta defaults to 1)."""
     torch.manual_seed(seed)
-    model = AdaplerClassifier(TINY).eval()
+    model = AdaplerClassifier(geometry).eval()
     with torch.no_grad():
         for name, p in model.named_parameters():
-            if "norm" in name.lower():
-                p.copy_(torch.ones_like(p) if name.endswith("weight") else torch.zeros_like(p))
-            elif name not in ("eta", "theta_pr"):
+            if "norm" not in name.lower() and name not in ("eta", "theta_pr"):
                 p.normal_(0.0, 0.3)
-        model.eta.copy_(torch.tensor(TINY_ETA))
-        model.theta_pr.fill_(1.0)
+        model.eta.copy_(torch.tensor(eta))
+        if theta is not None:
+            model.theta_pr.copy_(torch.tensor(theta))
     return model
+
+
+def tiny_model(seed: int = SEED) -> AdaplerClassifier:
+    """The tiny fixture's model."""
+    return spread_model(TINY, TINY_ETA, seed=seed)
 
 
 def random_texts(vocab_words: list[str], rng: random.Random, count: int):

@@ -5,23 +5,15 @@ import random
 import pytest
 import torch
 
-from adapler import AdaplerClassifier, Geometry
+from adapler import Geometry, fixtures
 from adapler.reference import reference_row
 
 G = Geometry(layers=4, hidden=32, intermediate=64, heads=4, classes=3, vocab_size=500)
 
 
 def spread_model(seed=7):
-    """Random weights large enough that CP scores spread and tokens get dropped."""
-    torch.manual_seed(seed)
-    m = AdaplerClassifier(G).eval()
-    with torch.no_grad():
-        for name, p in m.named_parameters():
-            if "norm" not in name.lower() and name not in ("eta", "theta_pr"):
-                p.normal_(0, 0.3)
-        m.eta.copy_(torch.tensor([0.5, 0.7, 0.9, 1.0]))
-        m.theta_pr.copy_(torch.tensor([1.0, 1.7, 0.6]))  # exercise the authors' knob too
-    return m
+    # theta_pr away from 1 exercises the authors' knob too
+    return fixtures.spread_model(G, [0.5, 0.7, 0.9, 1.0], theta=[1.0, 1.7, 0.6], seed=seed)
 
 
 def random_rows(rng, count, max_len=40):

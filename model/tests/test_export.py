@@ -7,7 +7,7 @@ import onnx
 import pytest
 import torch
 
-from adapler import AdaplerClassifier, Geometry, modeling
+from adapler import AdaplerClassifier, Geometry, fixtures, modeling
 from adapler.bundle import read_manifest, sha256_file, write_bundle
 from adapler.checkpoint import Checkpoint, TokenizerSettings
 from adapler.export import main as export_main
@@ -20,14 +20,7 @@ TOKENIZER_JSON = json.dumps({"version": "1.0", "truncation": {"max_length": 9}, 
 
 
 def small_model(seed=1):
-    torch.manual_seed(seed)
-    m = AdaplerClassifier(G).eval()
-    with torch.no_grad():
-        for name, p in m.named_parameters():
-            if "norm" not in name.lower() and name not in ("eta", "theta_pr"):
-                p.normal_(0, 0.3)
-        m.eta.copy_(torch.tensor([0.7, 0.9]))
-    return m
+    return fixtures.spread_model(G, [0.7, 0.9], seed=seed)
 
 
 def feeds(ids, mask, types, scale):
