@@ -407,6 +407,10 @@ def train(out_dir, cfg: TrainConfig | None = None, initial: Checkpoint | None = 
                 s = saliency_batch(teacher, ids, mask, types, labels).cpu()
                 sal[idx, :s.shape[1]] = s
             torch.save(sal, out / f"saliency-teacher-epoch{e}.pt")
+            # the teacher itself, for the test report (the full-length baseline)
+            Checkpoint(copy.deepcopy(teacher).cpu().eval(), initial.labels, initial.tokenizer,
+                       initial.tokenizer_json, initial.provenance, {"validation": val}).save(
+                           out / f"teacher-epoch{e}.pt")
             state["teacher_scores"].append(val[cfg.metric])
             state["epoch"] = e + 1
             state["teacher"] = {"model": teacher.state_dict(), "optimizer": main.state_dict(),
