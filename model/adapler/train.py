@@ -82,7 +82,7 @@ class TrainConfig:
     metric: str = "accuracy"          # the validation score of the checkpoint rule
     tolerance: float = 0.01
     seed: int = 42
-    limit_train: int = 0              # 0: all rows; else the first N (smoke runs)
+    limit_train: int = 0              # 0: all rows; else N rows drawn with the seed
     max_steps_per_epoch: int = 0      # 0: whole epochs; else cut (smoke runs)
     log_every: int = 20
 
@@ -144,7 +144,7 @@ def load_data(cfg: TrainConfig, tokenizer_path: Path, cache: Path) -> dict:
     """{split: [(ids, types, label)]}, tokenized once and cached in the run directory."""
     if cache.exists():
         data = torch.load(cache)
-        if data.get("key") == [cfg.data, cfg.labels, cfg.max_length, cfg.limit_train]:
+        if data.get("key") == [cfg.data, cfg.labels, cfg.max_length, cfg.limit_train, cfg.seed]:
             return data["splits"]
     from .tokenization import WordPieceTokenizer
     tok = WordPieceTokenizer.from_file(tokenizer_path)
@@ -157,11 +157,13 @@ def load_data(cfg: TrainConfig, tokenizer_path: Path, cache: Path) -> dict:
             raise FileNotFoundError(f"{path} not found")
         rows = read_jsonl(path)
         if split == "train" and cfg.limit_train:
-            rows = rows[:cfg.limit_train]
+            # a sample, not the head: data files are often sorted (by label, by source)
+            rows = random.Random(cfg.seed).sample(rows, min(cfg.limit_train, len(rows)))
         t0 = time.time()
         splits[split] = encode_split(rows, tok, cfg.labels, cfg.max_length)
         log.info("tokenized %s: %d rows in %.0f s", split, len(rows), time.time() - t0)
-    torch.save({"key": [cfg.data, cfg.labels, cfg.max_length, cfg.limit_train], "splits": splits}, cache)
+    torch.save({"key": [cfg.data, cfg.labels, cfg.max_length, cfg.limit_train, cfg.seed],
+                "splits": splits}, cache)
     return splits
 
 

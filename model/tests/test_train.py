@@ -144,3 +144,15 @@ def test_cli_help():
     assert r.returncode == 0
     for flag in ("--resume", "--device", "--backbone", "--gamma", "--phi", "--eta-lr", "--saliency-epochs"):
         assert flag in r.stdout
+
+
+def test_limit_train_samples_across_a_sorted_file(tmp_path):
+    from adapler.train import load_data
+    rows = [{"text": "awful bad", "label": "negative"}] * 30 + [{"text": "great fine", "label": "positive"}] * 30
+    for split in ("train", "validation"):
+        with open(tmp_path / f"{split}.jsonl", "w") as f:
+            f.writelines(json.dumps(r) + "\n" for r in rows)
+    cfg = small_config(tmp_path, limit_train=20)
+    splits = load_data(cfg, TOKENIZER, tmp_path / "cache.pt")
+    labels = [label for _, _, label in splits["train"]]
+    assert len(labels) == 20 and 0 < sum(labels) < 20  # both classes, though the file is sorted
