@@ -56,8 +56,16 @@ public final class ScoringJob {
     }
   }
 
-  /** Parses the options, runs the job in the active (or a new local) session, maps errors. */
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  /**
+   * Runs the job in the active Spark session (or a new local one) without exiting the JVM:
+   * for pipelines and notebooks that call the job as a library.
+   *
+   * @param args the job's options, as on the command line
+   * @param out where progress and the summary go
+   * @param err where error messages go
+   * @return the exit code: 0 done, 2 bad options, 3 bundle, 4 input, 1 anything else
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     JobOptions options;
     try {
       options = JobOptions.parse(args);
