@@ -28,21 +28,21 @@ public final class AdaplerTransformer extends Transformer {
   private final String uid;
 
   /** Bundle directory on any Hadoop FileSystem. */
-  public final Param<String> bundle;
+  private final Param<String> bundleP;
   /** The string column to classify. */
-  public final Param<String> textCol;
+  private final Param<String> textColP;
   /** The second string column of sentence pairs; empty for single texts. */
-  public final Param<String> pairCol;
+  private final Param<String> pairColP;
   /** 0 keeps every token, 1 is the trained point, above 1 drops more. */
-  public final FloatParam etaScale;
+  private final FloatParam etaScaleP;
   /** cpu, cuda, cuda:N or auto. */
-  public final Param<String> device;
+  private final Param<String> deviceP;
   /** Run on CPU with a warning when CUDA is unavailable. */
-  public final BooleanParam allowCpuFallback;
+  private final BooleanParam allowCpuFallbackP;
   /** Most padded tokens per batch. */
-  public final IntParam tokenBudget;
+  private final IntParam tokenBudgetP;
   /** Most rows per batch. */
-  public final IntParam maxBatchRows;
+  private final IntParam maxBatchRowsP;
 
   /** Creates a transformer with a random uid. */
   public AdaplerTransformer() {
@@ -52,70 +52,112 @@ public final class AdaplerTransformer extends Transformer {
   /** Creates a transformer with the given uid (used by {@link #copy}). */
   public AdaplerTransformer(String uid) {
     this.uid = uid;
-    bundle = new Param<>(this, "bundle", "model bundle directory on any Hadoop FileSystem");
-    textCol = new Param<>(this, "textCol", "the string column to classify");
-    pairCol = new Param<>(this, "pairCol", "second string column of sentence pairs, or empty");
-    etaScale = new FloatParam(this, "etaScale",
+    bundleP = new Param<>(this, "bundle", "model bundle directory on any Hadoop FileSystem");
+    textColP = new Param<>(this, "textCol", "the string column to classify");
+    pairColP = new Param<>(this, "pairCol", "second string column of sentence pairs, or empty");
+    etaScaleP = new FloatParam(this, "etaScale",
         "0 keeps every token, 1 is the trained point, above 1 drops more",
         ParamValidators.gtEq(0));
-    device = new Param<>(this, "device", "cpu, cuda (the task's GPU), cuda:N or auto");
-    allowCpuFallback = new BooleanParam(this, "allowCpuFallback",
+    deviceP = new Param<>(this, "device", "cpu, cuda (the task's GPU), cuda:N or auto");
+    allowCpuFallbackP = new BooleanParam(this, "allowCpuFallback",
         "run on CPU with a warning when CUDA is unavailable");
-    tokenBudget = new IntParam(this, "tokenBudget", "most padded tokens per batch",
+    tokenBudgetP = new IntParam(this, "tokenBudget", "most padded tokens per batch",
         ParamValidators.gtEq(1));
-    maxBatchRows = new IntParam(this, "maxBatchRows", "most rows per batch",
+    maxBatchRowsP = new IntParam(this, "maxBatchRows", "most rows per batch",
         ParamValidators.gtEq(1));
-    setDefault(textCol, "text");
-    setDefault(pairCol, "");
-    setDefault(etaScale, 1f);
-    setDefault(device, "cpu");
-    setDefault(allowCpuFallback, false);
-    setDefault(tokenBudget, 8192);
-    setDefault(maxBatchRows, 64);
+    setDefault(textColP, "text");
+    setDefault(pairColP, "");
+    setDefault(etaScaleP, 1f);
+    setDefault(deviceP, "cpu");
+    setDefault(allowCpuFallbackP, false);
+    setDefault(tokenBudgetP, 8192);
+    setDefault(maxBatchRowsP, 64);
+  }
+
+  // Spark ML finds a stage's Params through its public no-argument methods returning Param.
+
+  /** Returns the bundle Param. */
+  public Param<String> bundle() {
+    return bundleP;
+  }
+
+  /** Returns the textCol Param. */
+  public Param<String> textCol() {
+    return textColP;
+  }
+
+  /** Returns the pairCol Param. */
+  public Param<String> pairCol() {
+    return pairColP;
+  }
+
+  /** Returns the etaScale Param. */
+  public FloatParam etaScale() {
+    return etaScaleP;
+  }
+
+  /** Returns the device Param. */
+  public Param<String> device() {
+    return deviceP;
+  }
+
+  /** Returns the allowCpuFallback Param. */
+  public BooleanParam allowCpuFallback() {
+    return allowCpuFallbackP;
+  }
+
+  /** Returns the tokenBudget Param. */
+  public IntParam tokenBudget() {
+    return tokenBudgetP;
+  }
+
+  /** Returns the maxBatchRows Param. */
+  public IntParam maxBatchRows() {
+    return maxBatchRowsP;
   }
 
   public AdaplerTransformer setBundle(String value) {
-    return (AdaplerTransformer) set(bundle, value);
+    return (AdaplerTransformer) set(bundleP, value);
   }
 
   public AdaplerTransformer setTextCol(String value) {
-    return (AdaplerTransformer) set(textCol, value);
+    return (AdaplerTransformer) set(textColP, value);
   }
 
   public AdaplerTransformer setPairCol(String value) {
-    return (AdaplerTransformer) set(pairCol, value);
+    return (AdaplerTransformer) set(pairColP, value);
   }
 
   public AdaplerTransformer setEtaScale(float value) {
-    return (AdaplerTransformer) set(etaScale, value);
+    return (AdaplerTransformer) set(etaScaleP, value);
   }
 
   public AdaplerTransformer setDevice(String value) {
-    return (AdaplerTransformer) set(device, value);
+    return (AdaplerTransformer) set(deviceP, value);
   }
 
   public AdaplerTransformer setAllowCpuFallback(boolean value) {
-    return (AdaplerTransformer) set(allowCpuFallback, value);
+    return (AdaplerTransformer) set(allowCpuFallbackP, value);
   }
 
   public AdaplerTransformer setTokenBudget(int value) {
-    return (AdaplerTransformer) set(tokenBudget, value);
+    return (AdaplerTransformer) set(tokenBudgetP, value);
   }
 
   public AdaplerTransformer setMaxBatchRows(int value) {
-    return (AdaplerTransformer) set(maxBatchRows, value);
+    return (AdaplerTransformer) set(maxBatchRowsP, value);
   }
 
   /** Returns the options these Params describe. */
   public ScoreOptions scoreOptions() {
-    if (!isDefined(bundle)) {
+    if (!isDefined(bundleP)) {
       throw new IllegalArgumentException("AdaplerTransformer " + uid + ": set the bundle first "
           + "(setBundle(\"path/to/bundle\"))");
     }
-    return ScoreOptions.builder($(bundle)).optTextColumn($(textCol)).optPairColumn($(pairCol))
-        .optEtaScale((Float) $(etaScale)).optDevice($(device))
-        .optAllowCpuFallback((Boolean) $(allowCpuFallback))
-        .optTokenBudget((Integer) $(tokenBudget)).optMaxBatchRows((Integer) $(maxBatchRows))
+    return ScoreOptions.builder($(bundleP)).optTextColumn($(textColP)).optPairColumn($(pairColP))
+        .optEtaScale((Float) $(etaScaleP)).optDevice($(deviceP))
+        .optAllowCpuFallback((Boolean) $(allowCpuFallbackP))
+        .optTokenBudget((Integer) $(tokenBudgetP)).optMaxBatchRows((Integer) $(maxBatchRowsP))
         .build();
   }
 
