@@ -55,7 +55,14 @@ final class CorpusReader {
     if (!o.generatedId() && !o.idColumn().equals(ID)) {
       selected = selected.withColumn(ID, col(o.idColumn()));
     }
-    return o.partitions() > 0 ? selected.repartition(o.partitions()) : selected;
+    if (o.partitions() > 0) {
+      return selected.repartition(o.partitions());
+    }
+    // Each task uses one ONNX Runtime thread (no oversubscription when tasks share a session),
+    // so a small input read as one partition would leave cores idle: spread it out.
+    int current = selected.rdd().getNumPartitions();
+    int cores = spark.sparkContext().defaultParallelism();
+    return current < cores ? selected.repartition(cores) : selected;
   }
 
   private static void checkColumns(StructType schema, JobOptions o) {

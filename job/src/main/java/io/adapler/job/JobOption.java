@@ -22,7 +22,8 @@ public enum JobOption {
   OUTPUT("output", null, "Output Parquet directory (required)."),
   MODE("mode", "errorifexists", "Save mode: errorifexists, overwrite, append or ignore."),
   PARTITIONS("partitions", "0",
-      "Repartition the input into this many partitions before scoring; 0 keeps the input's."),
+      "Repartition the input into this many partitions before scoring; 0 keeps the input's, "
+          + "raised to spark.default.parallelism so every core gets a task."),
   BUNDLE("bundle", null, "Model bundle directory on any Hadoop FileSystem (required)."),
   ETA_SCALE("eta-scale", "1.0",
       "Speed/accuracy knob: 0 keeps every token, 1 is the trained point, above 1 drops more."),
