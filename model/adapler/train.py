@@ -76,6 +76,8 @@ class TrainConfig:
     warmup: float = 0.06
     max_grad_norm: float = 1.0
     eta_lr: float = 5e-4
+    cp_lr: float = 0.0                # 0: the CP heads train at lr like the rest (the spec);
+                                      # short runs may need more for the fresh heads to move
     gamma: float = 0.005
     phi: float = 0.0005
     dropout: float = 0.1
@@ -235,13 +237,16 @@ def evaluate(model: AdaplerClassifier, rows, device, batch_size: int, eta_scale:
 # -- optimisation --
 
 def make_optimizers(model: AdaplerClassifier, cfg: TrainConfig, total_steps: int, with_eta: bool):
-    decay, no_decay = [], []
+    groups = {}  # (is a CP head with its own lr, no weight decay) -> params, in a fixed order
     for name, p in model.named_parameters():
         if name in ("eta", "theta_pr"):
             continue
-        (no_decay if name.endswith("bias") or "norm" in name.lower() or "LayerNorm" in name else decay).append(p)
-    main = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
-                              {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr, eps=cfg.adam_eps)
+        own_lr = cfg.cp_lr > 0 and name.startswith("cps.")
+        no_decay = name.endswith("bias") or "norm" in name.lower()
+        groups.setdefault((own_lr, no_decay), []).append(p)
+    main = torch.optim.AdamW([{"params": ps, "weight_decay": 0.0 if nd else cfg.weight_decay,
+                               **({"lr": cfg.cp_lr} if own else {})}
+                              for (own, nd), ps in groups.items()], lr=cfg.lr, eps=cfg.adam_eps)
     warm = max(1, int(round(cfg.warmup * total_steps)))
 
     def linear(step):

@@ -156,3 +156,15 @@ def test_limit_train_samples_across_a_sorted_file(tmp_path):
     splits = load_data(cfg, TOKENIZER, tmp_path / "cache.pt")
     labels = [label for _, _, label in splits["train"]]
     assert len(labels) == 20 and 0 < sum(labels) < 20  # both classes, though the file is sorted
+
+
+def test_cp_lr_gives_the_cp_heads_their_own_learning_rate(data_dir):  # noqa: F811
+    model = tiny_initial().model
+    main, _, _ = make_optimizers(model, small_config(data_dir, cp_lr=1e-2), 10, with_eta=True)
+    cp_ids = {id(p) for n, p in model.named_parameters() if n.startswith("cps.")}
+    for group in main.param_groups:
+        is_cp = {id(p) in cp_ids for p in group["params"]}
+        assert len(is_cp) == 1  # a group is all CP heads or none
+        assert group["initial_lr"] == (1e-2 if is_cp == {True} else small_config(data_dir).lr)
+    same, _, _ = make_optimizers(model, small_config(data_dir), 10, with_eta=True)
+    assert {g["initial_lr"] for g in same.param_groups} == {small_config(data_dir).lr}
