@@ -110,12 +110,13 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
       Row row = chunk.get(i);
       String text = row.isNullAt(textIndex) ? null : row.getString(textIndex);
       String pair = pairIndex < 0 || row.isNullAt(pairIndex) ? null : row.getString(pairIndex);
+      int chars = (text == null ? 0 : text.length()) + (pair == null ? 0 : pair.length());
       if (text == null || (pairIndex >= 0 && pair == null)) {
         out[i] = ScoredColumns.unscored(row, RowStatus.NULL, null);
-      } else if (text.length() + (pair == null ? 0 : pair.length()) > options.maxTextChars()) {
-        out[i] = ScoredColumns.unscored(row, RowStatus.ERROR, "text has "
-            + (text.length() + (pair == null ? 0 : pair.length())) + " characters, more than "
-            + "the limit of " + options.maxTextChars() + " (max-text-chars)");
+      } else if (chars > options.maxTextChars()) {
+        out[i] = ScoredColumns.unscored(row, RowStatus.ERROR, "text has " + chars
+            + " characters, more than the limit of " + options.maxTextChars()
+            + " (max-text-chars)");
       } else {
         pending.add(i);
         texts.add(pair == null ? TextRow.of(text) : TextRow.pair(text, pair));
