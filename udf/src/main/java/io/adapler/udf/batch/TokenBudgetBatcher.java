@@ -13,11 +13,12 @@ import java.util.stream.IntStream;
  * greedily: a row joins the current batch while {@code (rows + 1) * longest <= tokenBudget} and
  * {@code rows < maxRows}. A row longer than the budget sits alone in its batch. Each batch is
  * padded only to its own longest row, so sorting keeps padding small. {@link #run} executes the
- * batches and returns results in the input order.
+ * batches and returns results in the input order. This is {@link BatchingStrategy#TOKEN_BUDGET},
+ * the default.
  *
  * <p>Immutable and thread-safe.
  */
-public final class TokenBudgetBatcher {
+public final class TokenBudgetBatcher implements Batcher {
   private final int tokenBudget;
   private final int maxRows;
 
@@ -44,6 +45,7 @@ public final class TokenBudgetBatcher {
    * @param lengths each row's token count (0 allowed)
    * @return batches covering every row exactly once, shortest rows first
    */
+  @Override
   public List<Batch> plan(int[] lengths) {
     for (int i = 0; i < lengths.length; i++) {
       if (lengths[i] < 0) {
@@ -69,51 +71,6 @@ public final class TokenBudgetBatcher {
       start = end;
     }
     return batches;
-  }
-
-  /**
-   * Plans batches, runs each, and returns the results in input order.
-   *
-   * @param lengths each row's token count
-   * @param runner computes one result per row of a batch, in the batch's row order
-   * @param <R> the result type
-   * @param <E> the runner's checked exception
-   * @return one result per input row, in input order
-   * @throws E when the runner fails
-   */
-  public <R, E extends Exception> List<R> run(int[] lengths, BatchRunner<R, E> runner) throws E {
-    Object[] results = new Object[lengths.length];
-    for (Batch batch : plan(lengths)) {
-      List<R> out = runner.run(batch);
-      if (out.size() != batch.size()) {
-        throw new IllegalStateException("batch runner returned " + out.size()
-            + " results for a batch of " + batch.size() + " rows");
-      }
-      for (int k = 0; k < batch.size(); k++) {
-        results[batch.rows()[k]] = out.get(k);
-      }
-    }
-    @SuppressWarnings("unchecked")
-    List<R> list = (List<R>) Arrays.asList(results);
-    return list;
-  }
-
-  /**
-   * Runs one batch.
-   *
-   * @param <R> the result type
-   * @param <E> the checked exception it may throw
-   */
-  @FunctionalInterface
-  public interface BatchRunner<R, E extends Exception> {
-    /**
-     * Computes the results of a batch.
-     *
-     * @param batch the batch
-     * @return one result per row of the batch, in the batch's row order
-     * @throws E when the batch fails
-     */
-    List<R> run(Batch batch) throws E;
   }
 
   /**

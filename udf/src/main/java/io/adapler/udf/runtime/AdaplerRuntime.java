@@ -3,7 +3,7 @@ package io.adapler.udf.runtime;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.adapler.udf.batch.TokenBudgetBatcher;
+import io.adapler.udf.batch.Batcher;
 import io.adapler.udf.bundle.BundleLoadException;
 import io.adapler.udf.bundle.BundleManifest;
 import io.adapler.udf.bundle.ModelBundle;
@@ -37,7 +37,8 @@ public final class AdaplerRuntime implements AutoCloseable {
   private final BatchExecutor executor;
   private final RowDecoder decoder;
   private final FlopsModel flops;
-  private final TokenBudgetBatcher batcher;
+  private final Batcher batcher;
+  private final StatsRecorder stats;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
@@ -49,11 +50,12 @@ public final class AdaplerRuntime implements AutoCloseable {
     this.device = opened.device();
     this.session = opened.session();
     this.tokenizer = tokenizer;
-    this.executor = new BatchExecutor(OrtEnvironment.getEnvironment(), session,
-        m.tokenizer().padTokenId(), keptPositions);
     this.flops = FlopsModel.of(m.geometry());
+    this.stats = new StatsRecorder(flops);
+    this.executor = new BatchExecutor(OrtEnvironment.getEnvironment(), session,
+        m.tokenizer().padTokenId(), keptPositions, stats);
     this.decoder = new RowDecoder(m, flops);
-    this.batcher = new TokenBudgetBatcher(options.tokenBudget(), options.maxBatchRows());
+    this.batcher = options.batching().create(options.tokenBudget(), options.maxBatchRows());
   }
 
   /**
@@ -76,8 +78,10 @@ public final class AdaplerRuntime implements AutoCloseable {
     boolean kept = options.rationales() && bundle.manifest().hasKeptPositions();
     try {
       GraphSignature.check(opened.session(), bundle);
+      // The probe's timings go to a recorder of its own: stats count only callers' rows.
       GraphSignature.probe(new BatchExecutor(env, opened.session(),
-          bundle.manifest().tokenizer().padTokenId(), kept), bundle);
+          bundle.manifest().tokenizer().padTokenId(), kept,
+          new StatsRecorder(FlopsModel.of(bundle.manifest().geometry()))), bundle);
     } catch (BundleLoadException e) {
       closeQuietly(opened.session());
       throw e;
@@ -118,7 +122,7 @@ public final class AdaplerRuntime implements AutoCloseable {
     try {
       checkOpen();
       checkEta(etaScale);
-      return run(tokenizer.encode(rows), etaScale);
+      return run(timedEncode(rows), etaScale);
     } finally {
       lock.readLock().unlock();
     }
@@ -158,10 +162,28 @@ public final class AdaplerRuntime implements AutoCloseable {
     lock.readLock().lock();
     try {
       checkOpen();
-      return tokenizer.encode(rows);
+      return timedEncode(rows);
     } finally {
       lock.readLock().unlock();
     }
+  }
+
+  /**
+   * Returns where this runtime's time went since it opened (tokenization, tensor preparation,
+   * session run, output handling) and the real against computed tokens per layer. Take two
+   * snapshots and {@link RuntimeStats#minus subtract} them to measure a span of calls.
+   *
+   * @return a snapshot of the counters
+   */
+  public RuntimeStats stats() {
+    return stats.snapshot();
+  }
+
+  private List<EncodedRow> timedEncode(List<TextRow> rows) {
+    long start = System.nanoTime();
+    List<EncodedRow> encoded = tokenizer.encode(rows);
+    stats.tokenized(System.nanoTime() - start);
+    return encoded;
   }
 
   private List<RowResult> run(List<EncodedRow> rows, float etaScale) throws InferenceException {
@@ -173,10 +195,13 @@ public final class AdaplerRuntime implements AutoCloseable {
       }
       try {
         List<BatchExecutor.RawRow> raw = executor.run(members, batch.paddedLength(), etaScale);
+        long start = System.nanoTime();
         List<RowResult> out = new ArrayList<>(raw.size());
         for (int k = 0; k < raw.size(); k++) {
           out.add(decoder.decode(members.get(k), raw.get(k)));
         }
+        stats.output(System.nanoTime() - start);
+        stats.batch(out);
         return out;
       } catch (OrtException | RuntimeException e) {
         throw new InferenceException("inference failed for bundle " + bundle.label() + " on "

@@ -35,9 +35,12 @@ final class BatchExecutor {
   private final OrtSession session;
   private final long padId;
   private final Set<String> requested;
+  private final StatsRecorder stats;
 
-  BatchExecutor(OrtEnvironment env, OrtSession session, long padId, boolean keptPositions) {
+  BatchExecutor(OrtEnvironment env, OrtSession session, long padId, boolean keptPositions,
+      StatsRecorder stats) {
     this.env = env;
+    this.stats = stats;
     this.session = session;
     this.padId = padId;
     this.requested = keptPositions
@@ -51,6 +54,7 @@ final class BatchExecutor {
    * @return one raw output per row, in the given order
    */
   List<RawRow> run(List<EncodedRow> rows, int paddedLength, float etaScale) throws OrtException {
+    long start = System.nanoTime();
     int b = rows.size();
     int t = paddedLength;
     LongBuffer ids = direct(b * t);
@@ -78,22 +82,32 @@ final class BatchExecutor {
     try (OnnxTensor idsT = OnnxTensor.createTensor(env, ids, shape);
         OnnxTensor maskT = OnnxTensor.createTensor(env, mask, shape);
         OnnxTensor typesT = OnnxTensor.createTensor(env, types, shape);
-        OnnxTensor etaT = OnnxTensor.createTensor(env, eta, new long[0]);
-        OrtSession.Result result = session.run(
-            Map.of(INPUT_IDS, idsT, ATTENTION_MASK, maskT, TOKEN_TYPE_IDS, typesT, ETA_SCALE,
-                etaT),
-            requested)) {
-      float[][] logits = (float[][]) value(result, LOGITS, b);
-      long[][] lengths = (long[][]) value(result, LAYER_LENGTHS, b);
-      long[][] kept = requested.contains(KEPT_POSITIONS)
-          ? (long[][]) value(result, KEPT_POSITIONS, b)
-          : null;
-      List<RawRow> out = new ArrayList<>(b);
-      for (int i = 0; i < b; i++) {
-        out.add(new RawRow(logits[i], lengths[i], kept == null ? new long[0] : kept[i]));
+        OnnxTensor etaT = OnnxTensor.createTensor(env, eta, new long[0])) {
+      Map<String, OnnxTensor> inputs = Map.of(INPUT_IDS, idsT, ATTENTION_MASK, maskT,
+          TOKEN_TYPE_IDS, typesT, ETA_SCALE, etaT);
+      long prepared = System.nanoTime();
+      stats.prepared(prepared - start);
+      try (OrtSession.Result result = session.run(inputs, requested)) {
+        long ran = System.nanoTime();
+        stats.ran(ran - prepared);
+        List<RawRow> out = rows(result, b);
+        stats.output(System.nanoTime() - ran);
+        return out;
       }
-      return out;
     }
+  }
+
+  private List<RawRow> rows(OrtSession.Result result, int b) throws OrtException {
+    float[][] logits = (float[][]) value(result, LOGITS, b);
+    long[][] lengths = (long[][]) value(result, LAYER_LENGTHS, b);
+    long[][] kept = requested.contains(KEPT_POSITIONS)
+        ? (long[][]) value(result, KEPT_POSITIONS, b)
+        : null;
+    List<RawRow> out = new ArrayList<>(b);
+    for (int i = 0; i < b; i++) {
+      out.add(new RawRow(logits[i], lengths[i], kept == null ? new long[0] : kept[i]));
+    }
+    return out;
   }
 
   private static Object value(OrtSession.Result result, String name, int batch)

@@ -1,5 +1,7 @@
 package io.adapler.udf.runtime;
 
+import io.adapler.udf.batch.BatchingStrategy;
+
 /**
  * How a runtime runs: device, CPU fallback, CPU threads, batching limits and outputs.
  *
@@ -8,7 +10,8 @@ package io.adapler.udf.runtime;
  *     warning) instead of failing
  * @param threading CPU thread settings (also used for CPU-side work of a CUDA session)
  * @param tokenBudget most padded tokens per batch (rows times the batch's longest row)
- * @param maxBatchRows most rows per batch
+ * @param maxBatchRows most rows per batch (for {@link BatchingStrategy#FIXED}: the batch size)
+ * @param batching how rows are cut into batches
  * @param rationales whether to report the tokens that reach the last layer, with offsets
  */
 public record RuntimeOptions(
@@ -17,6 +20,7 @@ public record RuntimeOptions(
     CpuThreading threading,
     int tokenBudget,
     int maxBatchRows,
+    BatchingStrategy batching,
     boolean rationales) {
 
   /** Default {@link #tokenBudget}: 64 rows of 128 tokens. */
@@ -33,11 +37,12 @@ public record RuntimeOptions(
    * @param threading see the record component of the same name
    * @param tokenBudget see the record component of the same name
    * @param maxBatchRows see the record component of the same name
+   * @param batching see the record component of the same name
    * @param rationales see the record component of the same name
    */
   public RuntimeOptions {
-    if (device == null || threading == null) {
-      throw new IllegalArgumentException("device and threading must not be null");
+    if (device == null || threading == null || batching == null) {
+      throw new IllegalArgumentException("device, threading and batching must not be null");
     }
     if (tokenBudget < 1 || maxBatchRows < 1) {
       throw new IllegalArgumentException("tokenBudget and maxBatchRows must be >= 1, found "
@@ -70,6 +75,7 @@ public record RuntimeOptions(
     private CpuThreading threading = CpuThreading.defaults();
     private int tokenBudget = DEFAULT_TOKEN_BUDGET;
     private int maxBatchRows = DEFAULT_MAX_BATCH_ROWS;
+    private BatchingStrategy batching = BatchingStrategy.TOKEN_BUDGET;
     private boolean rationales = true;
 
     private Builder() {}
@@ -130,6 +136,17 @@ public record RuntimeOptions(
     }
 
     /**
+     * Sets the batching strategy.
+     *
+     * @param batching token-budget (sorted, the default) or fixed (input order)
+     * @return this builder
+     */
+    public Builder optBatching(BatchingStrategy batching) {
+      this.batching = batching;
+      return this;
+    }
+
+    /**
      * Sets whether rationales are reported.
      *
      * @param rationales false to skip the kept-token offsets
@@ -147,7 +164,7 @@ public record RuntimeOptions(
      */
     public RuntimeOptions build() {
       return new RuntimeOptions(device, allowCpuFallback, threading, tokenBudget, maxBatchRows,
-          rationales);
+          batching, rationales);
     }
   }
 }

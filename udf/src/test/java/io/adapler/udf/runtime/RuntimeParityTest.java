@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.adapler.udf.batch.BatchingStrategy;
 import io.adapler.udf.bundle.BundleLoader;
 import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.testing.GoldenRow;
@@ -26,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The Java runtime against the PyTorch one-row reference loop on every golden row: exact layer
  * lengths and kept positions, logits within 1e-4, at eta scales 0, 1 and 2, at batch sizes 1,
- * 7 and 32 and with a 200-token budget, in file order and shuffled, from texts (through the Java tokenizer) and from the
- * golden ids.
+ * 7 and 32, with a 200-token budget and in fixed unsorted batches of 10, in file order and
+ * shuffled, from texts (through the Java tokenizer) and from the golden ids.
  */
 class RuntimeParityTest {
   private static final float LOGIT_TOLERANCE = 1e-4f;
@@ -45,6 +46,9 @@ class RuntimeParityTest {
     // Batches cut by a token budget (200 padded tokens) rather than by the row cap.
     runtimes.add(AdaplerRuntime.open(bundle, RuntimeOptions.builder()
         .optMaxBatchRows(64).optTokenBudget(200).build()));
+    // Fixed batches of 10 in input order, unsorted: mixed lengths share a batch and pad more.
+    runtimes.add(AdaplerRuntime.open(bundle, RuntimeOptions.builder()
+        .optBatching(BatchingStrategy.FIXED).optMaxBatchRows(10).build()));
   }
 
   @AfterAll
@@ -55,7 +59,7 @@ class RuntimeParityTest {
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
     for (float eta : new float[] {0f, 1f, 2f}) {
-      for (int r = 0; r < 4; r++) {
+      for (int r = 0; r < 5; r++) {
         for (boolean shuffled : new boolean[] {false, true}) {
           for (boolean fromText : new boolean[] {true, false}) {
             out.add(Arguments.of(eta, r, shuffled, fromText));
