@@ -77,16 +77,9 @@ if [ ${#spark_args[@]} -gt 0 ]; then
   echo "submit.sh: spark-submit options (${spark_args[*]}) need \$SPARK_HOME; without it the job runs in local mode" >&2
   exit 2
 fi
-# The opens Spark 4 needs on Java 17 (org.apache.spark.launcher.JavaModuleOptions).
-opens="-XX:+IgnoreUnrecognizedVMOptions
---add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
---add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
---add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
---add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
---add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
---add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
---add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
--Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true"
+# The opens Spark 4 needs on Java 17 (org.apache.spark.launcher.JavaModuleOptions), one per
+# line in conf/java17-opens.txt (bench.sh reads the same file; pom.xml keeps its own copy).
+opens=$(cat "$root/conf/java17-opens.txt")
 # shellcheck disable=SC2086
 exec java ${JAVA_OPTS:--Xmx4g} $opens -Dai.djl.offline=true \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \

@@ -129,7 +129,7 @@ public record JobOptions(
         required(v, JobOption.OUTPUT), oneOf(v, JobOption.MODE, MODES),
         integer(v, JobOption.PARTITIONS, 0), required(v, JobOption.BUNDLE), etaScale(v),
         v.get(JobOption.DEVICE).strip(), bool(v, JobOption.ALLOW_CPU_FALLBACK),
-        integer(v, JobOption.INTRA_OP_THREADS, 0), integer(v, JobOption.TOKEN_BUDGET, 1),
+        integer(v, JobOption.INTRA_OP_THREADS, 0), integer(v, JobOption.TOKEN_BUDGET, 0),
         integer(v, JobOption.MAX_BATCH_ROWS, 1), integer(v, JobOption.CHUNK_ROWS, 1),
         integer(v, JobOption.MAX_TEXT_CHARS, 1), bool(v, JobOption.SUMMARY),
         integer(v, JobOption.PROGRESS_SECONDS, 0));

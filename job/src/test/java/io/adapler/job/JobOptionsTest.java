@@ -63,7 +63,7 @@ class JobOptionsTest {
     assertMessage("--input-format must be one of [csv, json, orc, parquet, text], found 'xml'",
         concat(base, "--input-format", "xml"));
     assertMessage("--eta-scale must be a number >= 0, found '-1'", concat(base, "--eta-scale", "-1"));
-    assertMessage("--token-budget must be an integer >= 1, found 'lots'",
+    assertMessage("--token-budget must be an integer >= 0, found 'lots'",
         concat(base, "--token-budget", "lots"));
     assertMessage("--summary must be true or false, found 'yes'", concat(base, "--summary", "yes"));
     assertMessage("unknown option --colour", concat(base, "--colour", "red"));

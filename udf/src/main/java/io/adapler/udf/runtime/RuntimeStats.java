@@ -55,6 +55,25 @@ public record RuntimeStats(
   }
 
   /**
+   * Returns the stats of two spans together (for example repetitions of the same workload).
+   *
+   * @param other stats of the same runtime's geometry
+   * @return the sum
+   */
+  public RuntimeStats plus(RuntimeStats other) {
+    long[] real = new long[realTokens.length];
+    long[] computed = new long[computedTokens.length];
+    for (int l = 0; l < real.length; l++) {
+      real[l] = realTokens[l] + other.realTokens[l];
+      computed[l] = computedTokens[l] + other.computedTokens[l];
+    }
+    return new RuntimeStats(batches + other.batches, rows + other.rows,
+        tokenizeNanos + other.tokenizeNanos, prepareNanos + other.prepareNanos,
+        sessionNanos + other.sessionNanos, outputNanos + other.outputNanos, real, computed,
+        usefulFlops + other.usefulFlops, computedFlops + other.computedFlops);
+  }
+
+  /**
    * Returns the share of a layer's computed tokens that belong to no row.
    *
    * @param layer the layer index

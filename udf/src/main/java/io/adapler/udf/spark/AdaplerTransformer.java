@@ -61,8 +61,9 @@ public final class AdaplerTransformer extends Transformer {
     deviceP = new Param<>(this, "device", "cpu, cuda (the task's GPU), cuda:N or auto");
     allowCpuFallbackP = new BooleanParam(this, "allowCpuFallback",
         "run on CPU with a warning when CUDA is unavailable");
-    tokenBudgetP = new IntParam(this, "tokenBudget", "most padded tokens per batch",
-        ParamValidators.gtEq(1));
+    tokenBudgetP = new IntParam(this, "tokenBudget",
+        "most padded tokens per batch; 0 chooses by device (512 on CPU, 8192 on CUDA)",
+        ParamValidators.gtEq(0));
     maxBatchRowsP = new IntParam(this, "maxBatchRows", "most rows per batch",
         ParamValidators.gtEq(1));
     setDefault(textColP, "text");
@@ -70,7 +71,7 @@ public final class AdaplerTransformer extends Transformer {
     setDefault(etaScaleP, 1f);
     setDefault(deviceP, "cpu");
     setDefault(allowCpuFallbackP, false);
-    setDefault(tokenBudgetP, 8192);
+    setDefault(tokenBudgetP, 0);
     setDefault(maxBatchRowsP, 64);
   }
 

@@ -17,7 +17,8 @@ import java.util.Set;
  *     {@code auto} (the task's GPU when it has one); see {@link SparkDeviceResolver}
  * @param allowCpuFallback run on CPU with a warning when CUDA is unavailable
  * @param intraOpThreads ONNX Runtime threads per session; 0 chooses one per concurrent task
- * @param tokenBudget most padded tokens per batch
+ * @param tokenBudget most padded tokens per batch; 0 chooses by device (512 on CPU, 8192 on
+ *     CUDA)
  * @param maxBatchRows most rows per batch
  * @param chunkRows rows tokenized and length-sorted together before batches are cut
  * @param maxTextChars longer texts get status ERROR instead of being tokenized
@@ -54,9 +55,9 @@ public record ScoreOptions(
     if (!Set.of("auto", "cuda", "gpu").contains(String.valueOf(device).strip().toLowerCase(Locale.ROOT))) {
       Device.parse(device); // throws, naming the accepted forms
     }
-    if (intraOpThreads < 0 || tokenBudget < 1 || maxBatchRows < 1 || chunkRows < 1
+    if (intraOpThreads < 0 || tokenBudget < 0 || maxBatchRows < 1 || chunkRows < 1
         || maxTextChars < 1) {
-      throw new IllegalArgumentException("intraOpThreads must be >= 0 and tokenBudget, "
+      throw new IllegalArgumentException("intraOpThreads and tokenBudget must be >= 0 and "
           + "maxBatchRows, chunkRows, maxTextChars >= 1; found " + intraOpThreads + ", "
           + tokenBudget + ", " + maxBatchRows + ", " + chunkRows + ", " + maxTextChars);
     }
@@ -81,7 +82,7 @@ public record ScoreOptions(
     private String device = "cpu";
     private boolean allowCpuFallback;
     private int intraOpThreads;
-    private int tokenBudget = 8192;
+    private int tokenBudget; // 0: by device
     private int maxBatchRows = 64;
     private int chunkRows = 1024;
     private int maxTextChars = 10_000_000;
@@ -126,7 +127,7 @@ public record ScoreOptions(
       return this;
     }
 
-    /** Sets the most padded tokens per batch (default 8192). */
+    /** Sets the most padded tokens per batch (default 0: 512 on CPU, 8192 on CUDA). */
     public Builder optTokenBudget(int tokens) {
       this.tokenBudget = tokens;
       return this;

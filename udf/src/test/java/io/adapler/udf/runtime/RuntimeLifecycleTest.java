@@ -55,7 +55,13 @@ class RuntimeLifecycleTest {
       assertThrows(IllegalArgumentException.class,
           () -> EncodedRow.ofIds(new long[] {101}, new long[2]));
       assertThrows(IllegalArgumentException.class,
-          () -> RuntimeOptions.builder().optTokenBudget(0).build());
+          () -> RuntimeOptions.builder().optTokenBudget(-1).build());
+      // 0 (the default) chooses the budget by device.
+      assertEquals(RuntimeOptions.CPU_TOKEN_BUDGET, RuntimeOptions.builder().optTokenBudget(0)
+          .build().tokenBudget());
+      assertEquals(512, RuntimeOptions.defaults().tokenBudget());
+      assertEquals(8192, RuntimeOptions.builder().optDevice(Device.parse("cuda:0")).build()
+          .tokenBudget());
     }
   }
 

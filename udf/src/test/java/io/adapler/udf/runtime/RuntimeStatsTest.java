@@ -103,6 +103,8 @@ class RuntimeStatsTest {
     assertEquals(25, once.rows());
     assertEquals(3, once.batches());
     assertEquals(50, twice.rows());
+    assertEquals(twice.batches(), once.plus(once).batches());
+    assertArrayEquals(twice.computedTokens(), once.plus(once).computedTokens());
     for (int l = 0; l < flops.layers(); l++) {
       assertEquals(2 * once.realTokens()[l], twice.realTokens()[l]);
       assertEquals(2 * once.computedTokens()[l], twice.computedTokens()[l]);

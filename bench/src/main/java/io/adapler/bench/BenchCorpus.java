@@ -1,0 +1,83 @@
+package io.adapler.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.adapler.udf.tokenize.TextRow;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The rows every benchmark scores: a seeded sample of the SpamAssassin mails prepared by
+ * {@code model/scripts/prepare-spam-data.sh} (all three splits; the split does not matter for
+ * speed). The same seed and size always give the same rows in the same order.
+ *
+ * @param ids the mails' ids
+ * @param texts the mails (subject and body), as runtime input
+ */
+record BenchCorpus(List<String> ids, List<TextRow> texts) {
+  private static final String[] SPLITS = {"train.jsonl", "validation.jsonl", "test.jsonl"};
+
+  /**
+   * Reads the splits under {@code dir} and samples {@code rows} mails.
+   *
+   * @throws IllegalArgumentException when the files are missing or hold fewer mails
+   */
+  static BenchCorpus sample(Path dir, int rows, long seed) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<String[]> all = new ArrayList<>();
+    for (String split : SPLITS) {
+      Path file = dir.resolve(split);
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("missing " + file + ": expected the SpamAssassin"
+            + " splits; run model/scripts/prepare-spam-data.sh (bench.sh does)");
+      }
+      try (BufferedReader in = Files.newBufferedReader(file)) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          if (!line.isBlank()) {
+            JsonNode row = json.readTree(line);
+            all.add(new String[] {row.get("id").asText(), row.get("text").asText()});
+          }
+        }
+      }
+    }
+    if (all.size() < rows) {
+      throw new IllegalArgumentException("asked for " + rows + " rows, but " + dir + " holds "
+          + all.size() + " mails");
+    }
+    all.sort(Comparator.comparing(r -> r[0])); // file order must not matter, only the seed
+    Collections.shuffle(all, new Random(seed));
+    List<String> ids = new ArrayList<>(rows);
+    List<TextRow> texts = new ArrayList<>(rows);
+    for (String[] r : all.subList(0, rows)) {
+      ids.add(r[0]);
+      texts.add(TextRow.of(r[1]));
+    }
+    return new BenchCorpus(List.copyOf(ids), List.copyOf(texts));
+  }
+
+  int size() {
+    return texts.size();
+  }
+
+  /** Returns the first {@code n} rows. */
+  BenchCorpus head(int n) {
+    return new BenchCorpus(ids.subList(0, n), texts.subList(0, n));
+  }
+
+  /** Splits the rows into {@code parts} contiguous shares, as Spark partitions would. */
+  List<List<TextRow>> shares(int parts) {
+    List<List<TextRow>> out = new ArrayList<>(parts);
+    int n = texts.size();
+    for (int p = 0; p < parts; p++) {
+      out.add(texts.subList(p * n / parts, (p + 1) * n / parts));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,45 @@
+package io.adapler.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The project's targets beside this run's figures. */
+final class Targets {
+  static final double REALISED_OVER_FLOPS = 0.95;
+  static final double EFFICIENCY = 0.70;
+  static final double SPARK_OVERHEAD = 0.10;
+
+  private Targets() {}
+
+  static Section section(double realisedOverFlops, double eff0, double eff1, double overhead) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    StringBuilder md = new StringBuilder("""
+        ## Targets
+
+        | figure | measured | target | met |
+        |---|---|---|---|
+        """);
+    row(json, md, "realised_over_flops", "realised / FLOPs speedup (eta_scale 1 vs 0)",
+        realisedOverFlops, "%.3f", ">= 0.95", realisedOverFlops >= REALISED_OVER_FLOPS);
+    row(json, md, "efficiency_eta0", "useful-FLOP efficiency vs GEMM, eta_scale 0", eff0,
+        "%.1f%%", ">= 70%", eff0 >= EFFICIENCY);
+    row(json, md, "efficiency_eta1", "useful-FLOP efficiency vs GEMM, eta_scale 1", eff1,
+        "%.1f%%", ">= 70%", eff1 >= EFFICIENCY);
+    row(json, md, "spark_overhead", "Spark overhead (job vs bare runtime)", overhead, "%.1f%%",
+        "<= 10%", overhead <= SPARK_OVERHEAD);
+    return new Section("targets", json, md.toString());
+  }
+
+  private static void row(Map<String, Object> json, StringBuilder md, String key, String label,
+      double value, String format, String target, boolean met) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("value", Double.isNaN(value) ? null : value);
+    m.put("target", target);
+    m.put("met", Double.isNaN(value) ? null : met);
+    json.put(key, m);
+    double shown = format.endsWith("%%") ? 100 * value : value;
+    md.append(String.format("| %s | %s | %s | %s |%n", label,
+        Double.isNaN(value) ? "not run" : String.format(format, shown), target,
+        Double.isNaN(value) ? "-" : met ? "yes" : "no"));
+  }
+}
