@@ -96,7 +96,7 @@ public final class BenchmarkSuite {
       RuntimeOptions o = runtime.options();
       List<BatchingBench.Setting> settings = new ArrayList<>();
       settings.add(new BatchingBench.Setting(budgetName(o) + " (this run's)", runtime));
-      for (int budget : new int[] {8192, 2048, 1024, 512}) {
+      for (int budget : new int[] {8192, 1024, 512, 128}) {
         if (budget != o.tokenBudget()) {
           RuntimeOptions other = new RuntimeOptions(o.device(), o.allowCpuFallback(),
               o.threading(), budget, o.maxBatchRows(), o.batching(), o.rationales());
