@@ -71,6 +71,13 @@ record BenchCorpus(List<String> ids, List<TextRow> texts) {
     return new BenchCorpus(ids.subList(0, n), texts.subList(0, n));
   }
 
+  /** Returns slice {@code k} of {@code n} contiguous slices. */
+  BenchCorpus slice(int k, int n) {
+    int from = k * size() / n;
+    int to = (k + 1) * size() / n;
+    return new BenchCorpus(ids.subList(from, to), texts.subList(from, to));
+  }
+
   /** Splits the rows into {@code parts} contiguous shares, as Spark partitions would. */
   List<List<TextRow>> shares(int parts) {
     List<List<TextRow>> out = new ArrayList<>(parts);

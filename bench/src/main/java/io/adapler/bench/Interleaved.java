@@ -35,12 +35,14 @@ final class Interleaved {
       seconds.put(name, new ArrayList<>());
     }
     for (int r = 0; r < reps; r++) {
-      StringBuilder line = new StringBuilder();
+      Map<String, Double> groups = new LinkedHashMap<>(); // "eta0/3" prints within "eta0"
       for (Map.Entry<String, Trial> t : trials.entrySet()) {
         double s = t.getValue().seconds();
         seconds.get(t.getKey()).add(s);
-        line.append(String.format(" %s %.2fs", t.getKey(), s));
+        groups.merge(t.getKey().split("/")[0], s, Double::sum);
       }
+      StringBuilder line = new StringBuilder();
+      groups.forEach((name, s) -> line.append(String.format(" %s %.2fs", name, s)));
       System.out.printf("  [%s] round %d/%d:%s%n", section, r + 1, reps, line);
     }
     Map<String, Samples> out = new LinkedHashMap<>();

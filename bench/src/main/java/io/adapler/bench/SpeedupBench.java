@@ -4,6 +4,7 @@ import io.adapler.udf.flops.FlopsModel;
 import io.adapler.udf.runtime.AdaplerRuntime;
 import io.adapler.udf.runtime.RuntimeStats;
 import io.adapler.udf.tokenize.EncodedRow;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Map;
  * an in-process GEMM, and where each batch's time goes: all from the same interleaved passes.
  */
 final class SpeedupBench {
+  private static final int SLICES = 10;
   private final AdaplerRuntime runtime;
   private final BenchCorpus corpus;
   private final int callers;
@@ -40,16 +42,27 @@ final class SpeedupBench {
     for (EncodedRow e : runtime.encode(corpus.texts())) {
       full += flops.fullFlops(Math.max(1, e.length()));
     }
-    ScoringTrial eta0 = ScoringTrial.shared(runtime, corpus.shares(callers), 0f);
-    ScoringTrial eta1 = ScoringTrial.shared(runtime, corpus.shares(callers), 1f);
-    Map<String, Samples> t = new Interleaved()
-        .add("eta0", eta0).add("eta1", eta1).add("gemm", () -> gemm.measure(callers))
+    // The rows go in slices, eta 0 and eta 1 alternating slice by slice, so that the machine's
+    // drift (it is shared) hits both settings alike within seconds, not minutes.
+    int slices = Math.max(1, Math.min(SLICES, corpus.size() / (callers * 10)));
+    Interleaved runs = new Interleaved();
+    List<ScoringTrial> trials0 = new ArrayList<>();
+    List<ScoringTrial> trials1 = new ArrayList<>();
+    for (int k = 0; k < slices; k++) {
+      BenchCorpus part = corpus.slice(k, slices);
+      trials0.add(ScoringTrial.shared(runtime, part.shares(callers), 0f));
+      trials1.add(ScoringTrial.shared(runtime, part.shares(callers), 1f));
+      runs.add("eta0/" + k, trials0.get(k)).add("eta1/" + k, trials1.get(k));
+    }
+    Map<String, Samples> raw = runs.add("gemm", () -> gemm.measure(callers))
         .run(reps, "speedup");
+    Map<String, Samples> t = Map.of("eta0", sum(raw, "eta0/", slices),
+        "eta1", sum(raw, "eta1/", slices), "gemm", raw.get("gemm"));
     int rows = corpus.size();
-    RuntimeStats s0 = eta0.measured();
-    RuntimeStats s1 = eta1.measured();
-    double useful0 = s0.usefulFlops() / eta0.measuredPasses();
-    double useful1 = s1.usefulFlops() / eta1.measuredPasses();
+    RuntimeStats s0 = measured(trials0);
+    RuntimeStats s1 = measured(trials1);
+    double useful0 = s0.usefulFlops() / reps;
+    double useful1 = s1.usefulFlops() / reps;
     Samples realised = t.get("eta0").over(t.get("eta1"));
     double flopsProduct = full / useful1;
     double flopsGraph = useful0 / useful1;
@@ -62,12 +75,12 @@ final class SpeedupBench {
       peak[r] = gemm.rate(t.get("gemm").values()[r], callers);
       eff0[r] = useful0 / t.get("eta0").values()[r] / peak[r];
       eff1[r] = useful1 / t.get("eta1").values()[r] / peak[r];
-      padded1[r] = s1.computedFlops() / eta1.measuredPasses() / t.get("eta1").values()[r]
+      padded1[r] = s1.computedFlops() / reps / t.get("eta1").values()[r]
           / peak[r];
     }
     Samples peakS = Samples.of(peak);
-    double sessionEff0 = sessionEfficiency(useful0, s0, eta0.measuredPasses(), peakS.median());
-    double sessionEff1 = sessionEfficiency(useful1, s1, eta1.measuredPasses(), peakS.median());
+    double sessionEff0 = sessionEfficiency(useful0, s0, reps, peakS.median());
+    double sessionEff1 = sessionEfficiency(useful1, s1, reps, peakS.median());
     headline = new Headline(realised.median() / flopsGraph, Samples.of(eff0).median(),
         Samples.of(eff1).median());
 
@@ -84,7 +97,8 @@ final class SpeedupBench {
     String md1 = String.format("""
         ## Realised speedup (eta_scale 1 against 0)
 
-        %d rows, %d callers sharing one session, %d interleaved repetitions; median (min-max).
+        %d rows, %d callers sharing one session, %d repetitions; each repetition alternates
+        eta_scale 0 and 1 over %d slices of the rows; median (min-max).
 
         | figure | value |
         |---|---|
@@ -96,7 +110,7 @@ final class SpeedupBench {
         | FLOPs speedup, same graph at eta 0 / eta 1 | %.3f |
         | realised / FLOPs (same graph) | **%.3f** |
         | realised / FLOPs (the job's figure) | %.3f |
-        """, rows, callers, reps, t.get("eta0").inverted(rows).format("%.1f"),
+        """, rows, callers, reps, slices, t.get("eta0").inverted(rows).format("%.1f"),
         t.get("eta1").inverted(rows).format("%.1f"), realised.format("%.3f"),
         100 * realised.spread(), sessionRealised, flopsProduct, flopsGraph,
         realised.median() / flopsGraph, realised.median() / flopsProduct);
@@ -128,11 +142,31 @@ final class SpeedupBench {
         useful0 / t.get("eta0").median() / 1e9, useful1 / t.get("eta1").median() / 1e9,
         100 * Samples.of(eff0).median(), 100 * Samples.of(eff1).median(), 100 * sessionEff0,
         100 * sessionEff1,
-        100 * s0.computedFlops() / eta0.measuredPasses() / t.get("eta0").median()
+        100 * s0.computedFlops() / reps / t.get("eta0").median()
             / peakS.median(),
         100 * Samples.of(padded1).median());
     return List.of(new Section("speedup", speed, md1), new Section("efficiency", eff, md2),
         StageBreakdown.section(s0, s1, callers, t.get("eta0").sum(), t.get("eta1").sum()));
+  }
+
+  /** Per repetition, the seconds of all slices of one setting. */
+  private static Samples sum(Map<String, Samples> raw, String prefix, int slices) {
+    double[] total = new double[raw.get(prefix + 0).values().length];
+    for (int k = 0; k < slices; k++) {
+      double[] v = raw.get(prefix + k).values();
+      for (int r = 0; r < total.length; r++) {
+        total[r] += v[r];
+      }
+    }
+    return Samples.of(total);
+  }
+
+  private static RuntimeStats measured(List<ScoringTrial> trials) {
+    RuntimeStats total = trials.get(0).measured();
+    for (int k = 1; k < trials.size(); k++) {
+      total = total.plus(trials.get(k).measured());
+    }
+    return total;
   }
 
   /** Useful FLOPs over the session's own time (summed over callers, so divided by them). */
