@@ -28,9 +28,10 @@ public record RuntimeOptions(
    * and only short rows share a batch. On the CPU a single 128-token row already gives matrix
    * products that run at the GEMM rate, while every extra row in a batch adds padding once
    * tokens are removed (each layer is cut to the batch's longest kept row) and grows the
-   * working set beyond the caches. Measured by {@code ./bench.sh} (batching section, README):
-   * on 2 cores, 1000 SpamAssassin mails at eta scale 1, 1.43x the throughput of 8192 and 1.38x
-   * that of fixed batches of 10, with no padding left.
+   * working set beyond the caches. Measured by {@code ./bench.sh} (batching section, README,
+   * docs/benchmarks/): on 2 cores, 1000 SpamAssassin mails at eta scale 1, 1.36x the
+   * throughput of 8192 and 1.26x that of fixed batches of 10 (512 ran as fast), with no
+   * padding left.
    */
   public static final int CPU_TOKEN_BUDGET = 128;
 
