@@ -98,16 +98,14 @@ public final class BenchmarkSuite {
       settings.add(new BatchingBench.Setting(budgetName(o) + " (this run's)", runtime));
       for (int budget : new int[] {8192, 1024, 512, 128}) {
         if (budget != o.tokenBudget()) {
-          RuntimeOptions other = new RuntimeOptions(o.device(), o.allowCpuFallback(),
-              o.threading(), budget, o.maxBatchRows(), o.batching(), o.rationales());
+          RuntimeOptions other = o.toBuilder().optTokenBudget(budget).build();
           AdaplerRuntime rt = AdaplerRuntime.open(bundle, other);
           opened.add(rt);
           settings.add(new BatchingBench.Setting(budgetName(other), rt));
         }
       }
-      AdaplerRuntime fixed = AdaplerRuntime.open(bundle, new RuntimeOptions(o.device(),
-          o.allowCpuFallback(), o.threading(), o.tokenBudget(), 10, BatchingStrategy.FIXED,
-          o.rationales()));
+      AdaplerRuntime fixed = AdaplerRuntime.open(bundle, o.toBuilder().optMaxBatchRows(10)
+          .optBatching(BatchingStrategy.FIXED).build());
       opened.add(fixed);
       settings.add(new BatchingBench.Setting("fixed 10 rows, input order", fixed));
       return BatchingBench.run(settings, corpus, s.callers(), s.sideReps());
@@ -124,7 +122,8 @@ public final class BenchmarkSuite {
       BenchCorpus rows, int callers, int reps) throws Exception {
     List<AdaplerRuntime> opened = new ArrayList<>();
     try {
-      AdaplerRuntime sharedN = open(bundle, shared1.options(), CpuThreading.forCores(callers), opened);
+      AdaplerRuntime sharedN =
+          open(bundle, shared1.options(), CpuThreading.forCores(callers), opened);
       List<AdaplerRuntime> separate = new ArrayList<>();
       separate.add(shared1);
       for (int c = 1; c < callers; c++) {
@@ -148,9 +147,8 @@ public final class BenchmarkSuite {
   /** Opens a runtime like {@code base} but with other thread settings. */
   private static AdaplerRuntime open(ModelBundle bundle, RuntimeOptions base,
       CpuThreading threading, List<AdaplerRuntime> opened) throws Exception {
-    AdaplerRuntime rt = AdaplerRuntime.open(bundle, new RuntimeOptions(base.device(),
-        base.allowCpuFallback(), threading, base.tokenBudget(), base.maxBatchRows(),
-        base.batching(), base.rationales()));
+    AdaplerRuntime rt = AdaplerRuntime.open(bundle,
+        base.toBuilder().optThreading(threading).build());
     opened.add(rt);
     return rt;
   }

@@ -41,9 +41,9 @@ final class ScoringTrial implements Interleaved.Trial {
 
   @Override
   public double seconds() throws Exception {
-    List<RuntimeStats> before = runtimes.stream().distinct().map(AdaplerRuntime::stats).toList();
-    double s = Parallel.run(shares.size(), c -> runtimes.get(c).score(shares.get(c), etaScale));
     List<AdaplerRuntime> distinct = runtimes.stream().distinct().toList();
+    List<RuntimeStats> before = distinct.stream().map(AdaplerRuntime::stats).toList();
+    double s = Parallel.run(shares.size(), c -> runtimes.get(c).score(shares.get(c), etaScale));
     RuntimeStats pass = null;
     for (int i = 0; i < distinct.size(); i++) {
       RuntimeStats d = distinct.get(i).stats().minus(before.get(i));
@@ -61,15 +61,5 @@ final class ScoringTrial implements Interleaved.Trial {
       throw new IllegalStateException("no measured pass yet");
     }
     return measured;
-  }
-
-  /** Returns the number of measured passes. */
-  int measuredPasses() {
-    return Math.max(0, passes - 1);
-  }
-
-  /** Returns the rows scored per pass. */
-  int rowsPerPass() {
-    return shares.stream().mapToInt(List::size).sum();
   }
 }

@@ -80,6 +80,17 @@ public record RuntimeOptions(
     return new Builder();
   }
 
+  /**
+   * Starts a builder holding these options, to change some of them.
+   *
+   * @return a builder
+   */
+  public Builder toBuilder() {
+    return builder().optDevice(device).optAllowCpuFallback(allowCpuFallback)
+        .optThreading(threading).optTokenBudget(tokenBudget).optMaxBatchRows(maxBatchRows)
+        .optBatching(batching).optRationales(rationales);
+  }
+
   /** Builds {@link RuntimeOptions}; every setting is optional. */
   public static final class Builder {
     private Device device = Device.cpu();

@@ -42,16 +42,7 @@ public record RuntimeStats(
    * @return the difference
    */
   public RuntimeStats minus(RuntimeStats earlier) {
-    long[] real = new long[realTokens.length];
-    long[] computed = new long[computedTokens.length];
-    for (int l = 0; l < real.length; l++) {
-      real[l] = realTokens[l] - earlier.realTokens[l];
-      computed[l] = computedTokens[l] - earlier.computedTokens[l];
-    }
-    return new RuntimeStats(batches - earlier.batches, rows - earlier.rows,
-        tokenizeNanos - earlier.tokenizeNanos, prepareNanos - earlier.prepareNanos,
-        sessionNanos - earlier.sessionNanos, outputNanos - earlier.outputNanos, real, computed,
-        usefulFlops - earlier.usefulFlops, computedFlops - earlier.computedFlops);
+    return combine(earlier, -1);
   }
 
   /**
@@ -61,16 +52,22 @@ public record RuntimeStats(
    * @return the sum
    */
   public RuntimeStats plus(RuntimeStats other) {
+    return combine(other, 1);
+  }
+
+  /** This plus {@code sign} times {@code other}, field by field. */
+  private RuntimeStats combine(RuntimeStats other, int sign) {
     long[] real = new long[realTokens.length];
     long[] computed = new long[computedTokens.length];
     for (int l = 0; l < real.length; l++) {
-      real[l] = realTokens[l] + other.realTokens[l];
-      computed[l] = computedTokens[l] + other.computedTokens[l];
+      real[l] = realTokens[l] + sign * other.realTokens[l];
+      computed[l] = computedTokens[l] + sign * other.computedTokens[l];
     }
-    return new RuntimeStats(batches + other.batches, rows + other.rows,
-        tokenizeNanos + other.tokenizeNanos, prepareNanos + other.prepareNanos,
-        sessionNanos + other.sessionNanos, outputNanos + other.outputNanos, real, computed,
-        usefulFlops + other.usefulFlops, computedFlops + other.computedFlops);
+    return new RuntimeStats(batches + sign * other.batches, rows + sign * other.rows,
+        tokenizeNanos + sign * other.tokenizeNanos, prepareNanos + sign * other.prepareNanos,
+        sessionNanos + sign * other.sessionNanos, outputNanos + sign * other.outputNanos, real,
+        computed, usefulFlops + sign * other.usefulFlops,
+        computedFlops + sign * other.computedFlops);
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.adapler.udf.batch.BatchingStrategy;
 import io.adapler.udf.bundle.BundleLoader;
 import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.testing.TinyBundle;
@@ -23,6 +24,18 @@ class RuntimeLifecycleTest {
   @BeforeAll
   static void load() throws Exception {
     bundle = new BundleLoader(cache).load(TinyBundle.dir().toString());
+  }
+
+  @Test
+  void toBuilderKeepsEverySettingItDoesNotChange() {
+    RuntimeOptions o = RuntimeOptions.builder().optDevice(Device.parse("cuda:1"))
+        .optAllowCpuFallback(true).optThreading(new CpuThreading(3, 2, true))
+        .optTokenBudget(777).optMaxBatchRows(9).optBatching(BatchingStrategy.FIXED)
+        .optRationales(false).build();
+    assertEquals(o, o.toBuilder().build());
+    RuntimeOptions changed = o.toBuilder().optTokenBudget(100).build();
+    assertEquals(new RuntimeOptions(o.device(), true, o.threading(), 100, 9,
+        BatchingStrategy.FIXED, false), changed);
   }
 
   @Test
