@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates samples/models/tiny-random/ (bundle + golden.jsonl). Deterministic: running it
-# again gives byte-identical files. Needs Maven (for the vocabulary) and Debian's python3-torch.
+# again gives byte-identical bundle files and goldens equal in everything exact (ids, lengths,
+# kept positions; logits within 1e-5 on another CPU kind). Needs Maven (for the vocabulary) and Debian's python3-torch.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 python=${PYTHON:-/usr/bin/python3}
