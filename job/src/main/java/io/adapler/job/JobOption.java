@@ -25,8 +25,9 @@ public enum JobOption {
       "Repartition the input into this many partitions before scoring; 0 keeps the input's, "
           + "raised to spark.default.parallelism so every core gets a task."),
   BUNDLE("bundle", null, "Model bundle directory on any Hadoop FileSystem (required)."),
-  ETA_SCALE("eta-scale", "1.0",
-      "Speed/accuracy knob: 0 keeps every token, 1 is the trained point, above 1 drops more."),
+  ETA_SCALE("eta-scale", "",
+      "Speed/accuracy knob: 0 keeps every token, 1 is the trained point, above 1 drops more; "
+          + "empty: the bundle's calibrated operating point if it has one, else 1."),
   DEVICE("device", "cpu",
       "cpu, cuda (the GPU Spark assigned to the task) or cuda:N (a fixed GPU)."),
   ALLOW_CPU_FALLBACK("allow-cpu-fallback", "false",

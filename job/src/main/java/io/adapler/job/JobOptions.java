@@ -29,7 +29,7 @@ public record JobOptions(
     String mode,
     int partitions,
     String bundle,
-    float etaScale,
+    Float etaScale,
     String device,
     boolean allowCpuFallback,
     int intraOpThreads,
@@ -181,7 +181,11 @@ public record JobOptions(
         + ", found '" + v.get(o) + "'");
   }
 
-  private static float etaScale(Map<JobOption, String> v) {
+  /** The eta scale asked for, or null for the bundle's default. */
+  private static Float etaScale(Map<JobOption, String> v) {
+    if (v.get(JobOption.ETA_SCALE).isBlank()) {
+      return null;
+    }
     try {
       float s = Float.parseFloat(v.get(JobOption.ETA_SCALE).strip());
       if (s >= 0 && Float.isFinite(s)) {

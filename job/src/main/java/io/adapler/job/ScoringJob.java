@@ -102,7 +102,7 @@ public final class ScoringJob {
     }
   }
 
-  private static SparkSession session() {
+  static SparkSession session() {
     SparkSession.Builder b = SparkSession.builder().appName("adapler-score");
     if (System.getProperty("spark.master") == null) {
       b = b.master("local[*]").config("spark.ui.enabled", "false")
@@ -124,8 +124,9 @@ public final class ScoringJob {
     ModelBundle bundle = BundleLoader.shared().load(o.bundle(),
         spark.sparkContext().hadoopConfiguration());
     int layers = bundle.manifest().geometry().layers();
+    float etaScale = o.etaScale() != null ? o.etaScale() : bundle.manifest().defaultEtaScale();
     Dataset<Row> input = CorpusReader.read(spark, o);
-    Dataset<Row> scored = AdaplerScoring.score(input, scoreOptions(o));
+    Dataset<Row> scored = AdaplerScoring.score(input, scoreOptions(o).withEtaScaleOr(etaScale));
 
     Observation observation = new Observation("adapler-summary");
     List<Column> metrics = new ArrayList<>();
@@ -149,13 +150,15 @@ public final class ScoringJob {
     columns.addAll(SCORE_COLUMNS);
     Dataset<Row> output = observed.select(columns.stream().map(c -> col(c)).toArray(Column[]::new));
 
-    out.printf("[adapler] scoring %s (%s) with bundle %s at eta scale %s on %s -> %s%n",
-        o.input(), o.inputFormat(), bundle.label(), o.etaScale(), o.device(), o.output());
+    out.printf("[adapler] scoring %s (%s) with bundle %s at eta scale %s%s on %s -> %s%n",
+        o.input(), o.inputFormat(), bundle.label(), etaScale,
+        o.etaScale() == null && bundle.manifest().operatingPoint() != null
+            ? " (the bundle's calibrated operating point)" : "", o.device(), o.output());
     try (ProgressReporter progress =
              ProgressReporter.start(spark.sparkContext(), o.progressSeconds(), out)) {
       output.write().mode(o.mode()).parquet(o.output());
     }
-    RunSummary summary = summarize(observation.getAsJava(), o, bundle, layers,
+    RunSummary summary = summarize(observation.getAsJava(), o, bundle, layers, etaScale,
         (System.nanoTime() - start) / 1e9);
     if (o.summary()) {
       var path = SummaryReport.write(summary, summaryDir(o.output()),
@@ -166,9 +169,14 @@ public final class ScoringJob {
     return summary;
   }
 
+  /** The scoring options; the eta scale stays unset (the bundle's default) when not given. */
   static ScoreOptions scoreOptions(JobOptions o) {
-    return ScoreOptions.builder(o.bundle()).optTextColumn(o.textColumn())
-        .optPairColumn(o.pairs() ? o.pairColumn() : null).optEtaScale(o.etaScale())
+    ScoreOptions.Builder b = ScoreOptions.builder(o.bundle());
+    if (o.etaScale() != null) {
+      b.optEtaScale(o.etaScale());
+    }
+    return b.optTextColumn(o.textColumn())
+        .optPairColumn(o.pairs() ? o.pairColumn() : null)
         .optDevice(o.device()).optAllowCpuFallback(o.allowCpuFallback())
         .optIntraOpThreads(o.intraOpThreads()).optTokenBudget(o.tokenBudget())
         .optMaxBatchRows(o.maxBatchRows()).optChunkRows(o.chunkRows())
@@ -182,7 +190,7 @@ public final class ScoringJob {
   }
 
   private static RunSummary summarize(Map<String, Object> m, JobOptions o, ModelBundle bundle,
-      int layers, double seconds) {
+      int layers, float etaScale, double seconds) {
     long rows = num(m, "rows");
     Map<String, Long> counts = new LinkedHashMap<>();
     for (RowStatus s : RowStatus.values()) {
@@ -196,7 +204,7 @@ public final class ScoringJob {
     double full = dbl(m, "flops_full");
     double adaptive = dbl(m, "flops_adaptive");
     long tokens = num(m, "tokens");
-    return new RunSummary(bundle.manifest().name(), o.input(), o.output(), o.etaScale(),
+    return new RunSummary(bundle.manifest().name(), o.input(), o.output(), etaScale,
         o.device(), rows, counts, num(m, "truncated"), adaptive > 0 ? full / adaptive : 0,
         ok == 0 ? 0 : tokens / (double) ok, meanLayers, seconds, rows / seconds, tokens / seconds);
   }

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param thetaPr the authors' optional [CLS] factors, {@code layers - 1} values (may be empty)
  * @param graph the ONNX graph's file and declared names
  * @param files every other bundle file with its checksum and size
+ * @param operatingPoint the calibrated default eta scale, or null when the bundle has none (then
+ *     the default is 1, the trained point)
  */
 public record BundleManifest(
     int formatVersion,
@@ -25,7 +27,8 @@ public record BundleManifest(
     List<Double> eta,
     List<Double> thetaPr,
     GraphSpec graph,
-    Map<String, FileEntry> files) {
+    Map<String, FileEntry> files,
+    OperatingPoint operatingPoint) {
 
   /** The only format version this runtime reads. */
   public static final int FORMAT_VERSION = 1;
@@ -45,6 +48,7 @@ public record BundleManifest(
    * @param thetaPr see the record component of the same name
    * @param graph see the record component of the same name
    * @param files see the record component of the same name
+   * @param operatingPoint see the record component of the same name
    */
   public BundleManifest {
     labels = List.copyOf(labels);
@@ -60,5 +64,14 @@ public record BundleManifest(
    */
   public boolean hasKeptPositions() {
     return graph.outputs().contains("kept_positions");
+  }
+
+  /**
+   * Returns the eta scale to use when the caller does not choose one.
+   *
+   * @return the calibrated operating point's eta scale, or 1 (the trained point)
+   */
+  public float defaultEtaScale() {
+    return operatingPoint == null ? 1f : (float) operatingPoint.etaScale();
   }
 }

@@ -89,7 +89,7 @@ final class ManifestParser {
     BundleManifest manifest =
         new BundleManifest(
             version, root.path("name").asText("unnamed"), labels, tokenizer, geometry, eta,
-            thetaPr, graph, files);
+            thetaPr, graph, files, operatingPoint(root));
     checkConsistency(manifest);
     return manifest;
   }
@@ -114,6 +114,23 @@ final class ManifestParser {
         throw fail("files", "an entry for " + required, "entries for " + m.files().keySet());
       }
     }
+  }
+
+  /** The optional calibrated default: {"eta_scale": x, "criterion": "...", "calibrated_on": "..."}. */
+  private OperatingPoint operatingPoint(JsonNode root) throws BundleLoadException {
+    JsonNode node = root.get("operating_point");
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw fail("operating_point", "an object", node.toString());
+    }
+    JsonNode eta = node.get("eta_scale");
+    if (eta == null || !eta.isNumber() || !(eta.asDouble() >= 0) || Double.isInfinite(eta.asDouble())) {
+      throw fail("operating_point.eta_scale", "a number >= 0", String.valueOf(eta));
+    }
+    return new OperatingPoint(eta.asDouble(), node.path("criterion").asText(""),
+        node.path("calibrated_on").asText(""));
   }
 
   private Map<String, FileEntry> files(JsonNode node) throws BundleLoadException {

@@ -47,7 +47,8 @@ public final class AdaplerScoring {
     // Opening a CPU session here checks the graph against the manifest before any task runs;
     // in local mode the tasks then share this very runtime.
     RuntimeRegistry.shared().get(bundle, RuntimeOptions.defaults());
-    return input.mapPartitions(new PartitionScorer(options, input.schema()), Encoders.row(out));
+    ScoreOptions resolved = options.withEtaScaleOr(bundle.manifest().defaultEtaScale());
+    return input.mapPartitions(new PartitionScorer(resolved, input.schema()), Encoders.row(out));
   }
 
   /**
@@ -58,11 +59,16 @@ public final class AdaplerScoring {
    * @return the input columns followed by the scoring columns
    */
   public static StructType outputSchema(StructType input, ScoreOptions options) {
+    checkTextColumns(input, options);
+    return ScoredColumns.append(input);
+  }
+
+  /** The text (and pair) column must be there and hold strings. */
+  static void checkTextColumns(StructType input, ScoreOptions options) {
     checkStringColumn(input, options.textColumn(), "text");
     if (options.pairColumn() != null) {
       checkStringColumn(input, options.pairColumn(), "pair");
     }
-    return ScoredColumns.append(input);
   }
 
   private static void checkStringColumn(StructType schema, String name, String role) {

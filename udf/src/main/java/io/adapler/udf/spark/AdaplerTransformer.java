@@ -56,7 +56,8 @@ public final class AdaplerTransformer extends Transformer {
     textColP = new Param<>(this, "textCol", "the string column to classify");
     pairColP = new Param<>(this, "pairCol", "second string column of sentence pairs, or empty");
     etaScaleP = new FloatParam(this, "etaScale",
-        "0 keeps every token, 1 is the trained point, above 1 drops more",
+        "0 keeps every token, 1 is the trained point, above 1 drops more; unset: the bundle's "
+            + "calibrated operating point, else 1",
         ParamValidators.gtEq(0));
     deviceP = new Param<>(this, "device", "cpu, cuda (the task's GPU), cuda:N or auto");
     allowCpuFallbackP = new BooleanParam(this, "allowCpuFallback",
@@ -155,11 +156,14 @@ public final class AdaplerTransformer extends Transformer {
       throw new IllegalArgumentException("AdaplerTransformer " + uid + ": set the bundle first "
           + "(setBundle(\"path/to/bundle\"))");
     }
-    return ScoreOptions.builder($(bundleP)).optTextColumn($(textColP)).optPairColumn($(pairColP))
-        .optEtaScale((Float) $(etaScaleP)).optDevice($(deviceP))
+    ScoreOptions.Builder b = ScoreOptions.builder($(bundleP)).optTextColumn($(textColP))
+        .optPairColumn($(pairColP)).optDevice($(deviceP))
         .optAllowCpuFallback((Boolean) $(allowCpuFallbackP))
-        .optTokenBudget((Integer) $(tokenBudgetP)).optMaxBatchRows((Integer) $(maxBatchRowsP))
-        .build();
+        .optTokenBudget((Integer) $(tokenBudgetP)).optMaxBatchRows((Integer) $(maxBatchRowsP));
+    if (isSet(etaScaleP)) { // unset: the bundle's default, not this Param's declared 1
+      b.optEtaScale((Float) $(etaScaleP));
+    }
+    return b.build();
   }
 
   @Override

@@ -12,7 +12,8 @@ import java.util.Set;
  * @param bundle bundle directory on any Hadoop FileSystem
  * @param textColumn the string column to classify
  * @param pairColumn the second string column for sentence-pair models, or null
- * @param etaScale 0 keeps every token, 1 is the trained point, above 1 drops more
+ * @param etaScale 0 keeps every token, 1 is the trained point, above 1 drops more; null: the
+ *     bundle's default (its calibrated operating point, else 1), resolved on the driver
  * @param device {@code cpu}, {@code cuda} (the task's Spark-assigned GPU), {@code cuda:N} or
  *     {@code auto} (the task's GPU when it has one); see {@link SparkDeviceResolver}
  * @param allowCpuFallback run on CPU with a warning when CUDA is unavailable
@@ -27,7 +28,7 @@ public record ScoreOptions(
     String bundle,
     String textColumn,
     String pairColumn,
-    float etaScale,
+    Float etaScale,
     String device,
     boolean allowCpuFallback,
     int intraOpThreads,
@@ -49,7 +50,7 @@ public record ScoreOptions(
     if (pairColumn != null && pairColumn.isBlank()) {
       pairColumn = null;
     }
-    if (!(etaScale >= 0) || !Float.isFinite(etaScale)) {
+    if (etaScale != null && (!(etaScale >= 0) || !Float.isFinite(etaScale))) {
       throw new IllegalArgumentException("etaScale must be a finite number >= 0, found " + etaScale);
     }
     if (!Set.of("auto", "cuda", "gpu").contains(String.valueOf(device).strip().toLowerCase(Locale.ROOT))) {
@@ -64,7 +65,20 @@ public record ScoreOptions(
   }
 
   /**
-   * Starts a builder for a bundle with the defaults: column {@code text}, eta scale 1, CPU.
+   * Returns these options with the eta scale chosen: this one's, or the bundle's default.
+   *
+   * @param bundleDefault the bundle's default eta scale
+   * @return options whose {@link #etaScale()} is not null
+   */
+  public ScoreOptions withEtaScaleOr(float bundleDefault) {
+    return etaScale != null ? this : new ScoreOptions(bundle, textColumn, pairColumn,
+        bundleDefault, device, allowCpuFallback, intraOpThreads, tokenBudget, maxBatchRows,
+        chunkRows, maxTextChars);
+  }
+
+  /**
+   * Starts a builder for a bundle with the defaults: column {@code text}, the bundle's default
+   * eta scale (1, the trained point, unless the bundle carries a calibrated one), CPU.
    *
    * @param bundle bundle directory on any Hadoop FileSystem
    * @return a builder
@@ -78,7 +92,7 @@ public record ScoreOptions(
     private final String bundle;
     private String textColumn = "text";
     private String pairColumn;
-    private float etaScale = 1f;
+    private Float etaScale; // null: the bundle's default
     private String device = "cpu";
     private boolean allowCpuFallback;
     private int intraOpThreads;
@@ -103,7 +117,7 @@ public record ScoreOptions(
       return this;
     }
 
-    /** Sets the eta scale (default 1, the trained point). */
+    /** Sets the eta scale (default: the bundle's operating point, else 1, the trained point). */
     public Builder optEtaScale(float scale) {
       this.etaScale = scale;
       return this;
