@@ -6,6 +6,8 @@
 #   ./submit.sh --input s3a://b/corpus --input-format parquet --text-column body \
 #               --output s3a://b/scores --bundle s3a://b/models/spam
 #   ./submit.sh --master spark://host:7077 --executor-memory 8g -- --input ... (cluster)
+#   ./submit.sh calibrate --input labelled.parquet --label-column label --bundle B --output DIR
+#                                        choose the eta scale on labelled data (--help: options)
 #
 # With $SPARK_HOME set, it calls $SPARK_HOME/bin/spark-submit with the application jar: the
 # arguments before `--` (or the known spark-submit flags when there is no `--`) go to
@@ -16,6 +18,11 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
 cd "$root"
 jar="$root/job/target/adapler-job.jar"
+main_class=io.adapler.job.ScoringJob
+if [ "${1:-}" = calibrate ]; then
+  main_class=io.adapler.job.CalibrationJob
+  shift
+fi
 classpath_file="$root/job/target/local-classpath.txt"
 
 # spark-submit flags that take a value, and those that don't.
@@ -45,7 +52,11 @@ else
   done
 fi
 if [ ${#job_args[@]} -eq 0 ]; then
-  job_args=(--config conf/job.conf)
+  if [ "$main_class" = io.adapler.job.ScoringJob ]; then
+    job_args=(--config conf/job.conf)
+  else
+    job_args=(--help)
+  fi
 fi
 
 # Native libraries: no telemetry, no downloads, a known place to unpack.
@@ -66,7 +77,7 @@ build_if_needed() {
 build_if_needed
 if [ -n "${SPARK_HOME:-}" ]; then
   exec "$SPARK_HOME/bin/spark-submit" \
-    --class io.adapler.job.ScoringJob \
+    --class "$main_class" \
     --conf spark.executorEnv.ORT_DISABLE_TELEMETRY=1 \
     --conf spark.executorEnv.OPT_OUT_TRACKING=true \
     --driver-java-options "-Dai.djl.offline=true" \
@@ -83,4 +94,4 @@ opens=$(cat "$root/conf/java17-opens.txt")
 # shellcheck disable=SC2086
 exec java ${JAVA_OPTS:--Xmx4g} $opens -Dai.djl.offline=true \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
-  -cp "$jar:$(cat "$classpath_file")" io.adapler.job.ScoringJob "${job_args[@]}"
+  -cp "$jar:$(cat "$classpath_file")" "$main_class" "${job_args[@]}"
