@@ -1,26 +1,17 @@
 package io.adapler.job;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import io.adapler.udf.bundle.BundleLoadException;
 import io.adapler.udf.bundle.BundleLoader;
 import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.spark.AdaplerScoring;
-import io.adapler.udf.spark.RowStatus;
 import io.adapler.udf.spark.ScoreOptions;
 import io.adapler.udf.spark.ScoredColumns;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
@@ -127,26 +118,20 @@ public final class ScoringJob {
     Dataset<Row> input = CorpusReader.read(spark, o);
     Dataset<Row> scored = AdaplerScoring.score(input, scoreOptions(o));
 
+    boolean malformed = MalformedRecords.present(input);
+    if (malformed) {
+      scored = MalformedRecords.markErrors(scored, o.inputFormat());
+    }
     Observation observation = new Observation("adapler-summary");
-    List<Column> metrics = new ArrayList<>();
-    for (RowStatus s : RowStatus.values()) {
-      metrics.add(sum(when(col(ScoredColumns.STATUS).equalTo(s.name()), 1).otherwise(0))
-          .as(s.name()));
-    }
-    metrics.add(sum(when(col(ScoredColumns.TRUNCATED), 1).otherwise(0)).as("truncated"));
-    metrics.add(sum(col(ScoredColumns.INPUT_LENGTH)).as("tokens"));
-    metrics.add(sum(col(ScoredColumns.FLOPS_FULL)).as("flops_full"));
-    metrics.add(sum(col(ScoredColumns.FLOPS_ADAPTIVE)).as("flops_adaptive"));
-    for (int l = 0; l < layers; l++) {
-      metrics.add(sum(element_at(col(ScoredColumns.LAYER_LENGTHS), l + 1)).as("layer_" + l));
-    }
-    Dataset<Row> observed = scored.observe(observation, count(lit(1)).as("rows"),
-        metrics.toArray(Column[]::new));
+    Dataset<Row> observed = SummaryMetrics.observe(scored, observation, layers);
 
     Set<String> columns = new LinkedHashSet<>();
     columns.add(CorpusReader.ID);
     columns.addAll(o.passThrough());
     columns.addAll(SCORE_COLUMNS);
+    if (malformed) {
+      columns.add(MalformedRecords.COLUMN);
+    }
     Dataset<Row> output = observed.select(columns.stream().map(c -> col(c)).toArray(Column[]::new));
 
     out.printf("[adapler] scoring %s (%s) with bundle %s at eta scale %s on %s -> %s%n",
@@ -155,7 +140,7 @@ public final class ScoringJob {
              ProgressReporter.start(spark.sparkContext(), o.progressSeconds(), out)) {
       output.write().mode(o.mode()).parquet(o.output());
     }
-    RunSummary summary = summarize(observation.getAsJava(), o, bundle, layers,
+    RunSummary summary = SummaryMetrics.summarize(observation.getAsJava(), o, bundle, layers,
         (System.nanoTime() - start) / 1e9);
     if (o.summary()) {
       var path = SummaryReport.write(summary, summaryDir(o.output()),
@@ -179,35 +164,5 @@ public final class ScoringJob {
   static String summaryDir(String output) {
     String trimmed = output.replaceAll("/+$", "");
     return trimmed + "_summary";
-  }
-
-  private static RunSummary summarize(Map<String, Object> m, JobOptions o, ModelBundle bundle,
-      int layers, double seconds) {
-    long rows = num(m, "rows");
-    Map<String, Long> counts = new LinkedHashMap<>();
-    for (RowStatus s : RowStatus.values()) {
-      counts.put(s.name(), num(m, s.name()));
-    }
-    long ok = counts.get(RowStatus.OK.name());
-    double[] meanLayers = new double[layers];
-    for (int l = 0; l < layers; l++) {
-      meanLayers[l] = ok == 0 ? 0 : num(m, "layer_" + l) / (double) ok;
-    }
-    double full = dbl(m, "flops_full");
-    double adaptive = dbl(m, "flops_adaptive");
-    long tokens = num(m, "tokens");
-    return new RunSummary(bundle.manifest().name(), o.input(), o.output(), o.etaScale(),
-        o.device(), rows, counts, num(m, "truncated"), adaptive > 0 ? full / adaptive : 0,
-        ok == 0 ? 0 : tokens / (double) ok, meanLayers, seconds, rows / seconds, tokens / seconds);
-  }
-
-  private static long num(Map<String, Object> m, String key) {
-    Object v = m.get(key);
-    return v == null ? 0 : ((Number) v).longValue();
-  }
-
-  private static double dbl(Map<String, Object> m, String key) {
-    Object v = m.get(key);
-    return v == null ? 0 : ((Number) v).doubleValue();
   }
 }
