@@ -10,8 +10,10 @@ import io.adapler.udf.spark.ScoreOptions;
 import io.adapler.udf.spark.ScoredColumns;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
@@ -30,6 +32,8 @@ public final class ScoringJob {
   static final int EXIT_OPTIONS = 2;
   static final int EXIT_BUNDLE = 3;
   static final int EXIT_INPUT = 4;
+  /** How long to wait for the summary's figures after the write, which Spark reports at once. */
+  static final Duration SUMMARY_WAIT = Duration.ofSeconds(60);
 
   /** The output columns after the id and the pass-through columns. */
   static final List<String> SCORE_COLUMNS = List.of(ScoredColumns.LABEL,
@@ -140,7 +144,9 @@ public final class ScoringJob {
              ProgressReporter.start(spark.sparkContext(), o.progressSeconds(), out)) {
       output.write().mode(o.mode()).parquet(o.output());
     }
-    RunSummary summary = SummaryMetrics.summarize(observation.getAsJava(), o, bundle, layers,
+    Map<String, Object> metrics = SummaryMetrics.await(observation, SUMMARY_WAIT)
+        .orElseGet(() -> noMetrics(spark, o, out));
+    RunSummary summary = SummaryMetrics.summarize(metrics, o, bundle, layers,
         (System.nanoTime() - start) / 1e9);
     if (o.summary()) {
       var path = SummaryReport.write(summary, summaryDir(o.output()),
@@ -164,5 +170,20 @@ public final class ScoringJob {
   static String summaryDir(String output) {
     String trimmed = output.replaceAll("/+$", "");
     return trimmed + "_summary";
+  }
+
+  /**
+   * What to do when Spark never reported the summary: an empty output needs no figures (all
+   * zero); for any other output, say so rather than print a wrong summary.
+   */
+  private static Map<String, Object> noMetrics(SparkSession spark, JobOptions o,
+      PrintStream out) {
+    if (spark.read().parquet(o.output()).isEmpty()) {
+      out.println("[adapler] Spark reported no summary figures for the empty output; all zero");
+      return Map.of();
+    }
+    throw new IllegalStateException("Spark did not report the run summary within "
+        + SUMMARY_WAIT.toSeconds() + " s after the write finished; the output " + o.output()
+        + " is written, the summary is not");
   }
 }

@@ -10,14 +10,20 @@ import static org.apache.spark.sql.functions.when;
 import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.spark.RowStatus;
 import io.adapler.udf.spark.ScoredColumns;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
+import scala.jdk.javaapi.FutureConverters;
 
 /**
  * The run summary's figures, gathered by a Spark {@link Observation} while the output is
@@ -49,6 +55,27 @@ final class SummaryMetrics {
       metrics.add(sum(element_at(col(ScoredColumns.LAYER_LENGTHS), l + 1)).as("layer_" + l));
     }
     return scored.observe(observation, count(lit(1)).as("rows"), metrics.toArray(Column[]::new));
+  }
+
+  /**
+   * Waits for the observation's figures, at most {@code timeout}: Spark reports them after the
+   * write, but a plan that never runs the observed node would make an unbounded wait hang.
+   *
+   * @return the figures by name (a sum over no rows is absent or null), or empty on timeout
+   * @throws IllegalStateException when the observed query failed
+   */
+  static Optional<Map<String, Object>> await(Observation observation, Duration timeout)
+      throws InterruptedException {
+    try {
+      FutureConverters.asJava(observation.future()).toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return Optional.of(observation.getAsJava());
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the run summary's observation failed: " + e.getCause(),
+          e.getCause());
+    }
   }
 
   /** Turns the observed figures into the run summary. */
