@@ -96,7 +96,8 @@ class MalformedInputTest {
     bytes.writeBytes(invalid);
     bytes.write('\n');
     for (String line : List.of("[\"not\", \"an object\"]", "{\"id\": \"d\", \"text\": null}",
-        "{\"id\": 5, \"text\": \"the meeting is at noon\"}", "{\"id\": \"e\", \"text\": \"bye\"}")) {
+        "{\"id\": 5, \"text\": \"the meeting is at noon\"}",
+        "{\"id\": \"e\", \"text\": \"bye\"}")) {
       bytes.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
     }
     Path input = dir.resolve("broken.jsonl");
