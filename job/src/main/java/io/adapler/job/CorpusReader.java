@@ -1,15 +1,17 @@
 package io.adapler.job;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -29,31 +31,44 @@ final class CorpusReader {
 
   private CorpusReader() {}
 
+  /**
+   * Reads the input and selects the id, the text column(s), the pass-through columns and, for
+   * json and csv, {@link MalformedRecords#COLUMN}; a malformed record's text is null.
+   *
+   * @throws IllegalArgumentException when a named column is not in the input
+   */
   static Dataset<Row> read(SparkSession spark, JobOptions o) {
-    var reader = spark.read();
-    if (o.inputFormat().equals("csv")) {
-      reader = reader.option("header", String.valueOf(o.csvHeader())).option("multiLine", "true")
-          .option("escape", "\"");
+    boolean tracked = MalformedRecords.tracked(o.inputFormat());
+    Dataset<Row> raw = reader(spark, o).load(o.input());
+    if (tracked) {
+      // Read twice: the first read only infers the schema (what the reader did before too).
+      raw = reader(spark, o).schema(CorpusSchema.forReading(raw.schema(), o)).load(o.input());
     }
-    if (o.inputFormat().equals("json")) {
-      reader = reader.option("mode", "PERMISSIVE");
-    }
-    Dataset<Row> raw = reader.format(o.inputFormat()).load(o.input());
     checkColumns(raw.schema(), o);
-    if (o.generatedId()) {
-      raw = withGeneratedId(raw);
-    }
-    Set<String> keep = new LinkedHashSet<>();
-    keep.add(o.generatedId() ? ID : o.idColumn());
-    keep.add(o.textColumn());
+    Map<String, Column> keep = new LinkedHashMap<>();
+    keep.put(ID, col(o.generatedId() ? ID : o.idColumn()).as(ID));
+    keep.putIfAbsent(o.textColumn(),
+        tracked ? MalformedRecords.textOf(o.textColumn()) : col(o.textColumn()));
     if (o.pairs()) {
-      keep.add(o.pairColumn());
+      keep.putIfAbsent(o.pairColumn(), col(o.pairColumn()));
     }
-    keep.addAll(o.passThrough());
-    Column[] cols = keep.stream().map(functions::col).toArray(Column[]::new);
-    Dataset<Row> selected = raw.select(cols);
-    if (!o.generatedId() && !o.idColumn().equals(ID)) {
-      selected = selected.withColumn(ID, col(o.idColumn()));
+    o.passThrough().forEach(c -> keep.putIfAbsent(c, col(c)));
+    if (tracked) {
+      keep.put(MalformedRecords.COLUMN, col(MalformedRecords.READER_COLUMN)
+          .as(MalformedRecords.COLUMN));
+    }
+    Dataset<Row> selected;
+    if (o.generatedId()) {
+      selected = withGeneratedId(raw, ID).select(keep.values().toArray(Column[]::new));
+    } else if (tracked) {
+      // A malformed record may have lost its id (json keeps no field of it): give it one from
+      // its file and position, so that it can be found and the ids stay unique.
+      String fallback = "__adapler_position_id";
+      keep.put(ID, when(col(o.idColumn()).isNull().and(col(MalformedRecords.READER_COLUMN)
+          .isNotNull()), col(fallback)).otherwise(col(o.idColumn())).as(ID));
+      selected = withGeneratedId(raw, fallback).select(keep.values().toArray(Column[]::new));
+    } else {
+      selected = raw.select(keep.values().toArray(Column[]::new));
     }
     if (o.partitions() > 0) {
       return selected.repartition(o.partitions());
@@ -65,8 +80,22 @@ final class CorpusReader {
     return current < cores ? selected.repartition(cores) : selected;
   }
 
+  private static DataFrameReader reader(SparkSession spark, JobOptions o) {
+    DataFrameReader reader = spark.read().format(o.inputFormat());
+    if (o.inputFormat().equals("csv")) {
+      reader = reader.option("header", String.valueOf(o.csvHeader())).option("multiLine", "true")
+          .option("escape", "\"");
+    }
+    if (MalformedRecords.tracked(o.inputFormat())) {
+      reader = reader.option("mode", "PERMISSIVE")
+          .option("columnNameOfCorruptRecord", MalformedRecords.READER_COLUMN);
+    }
+    return reader;
+  }
+
   private static void checkColumns(StructType schema, JobOptions o) {
-    List<String> names = Arrays.asList(schema.fieldNames());
+    List<String> names = Arrays.stream(schema.fieldNames())
+        .filter(n -> !n.equals(MalformedRecords.READER_COLUMN)).toList();
     List<String> wanted = new ArrayList<>();
     wanted.add(o.textColumn());
     if (o.pairs()) {
@@ -86,17 +115,26 @@ final class CorpusReader {
       throw new IllegalArgumentException("the input has a column named 'id' but --id-column is "
           + "empty; pass --id-column id to use it, or rename it");
     }
+    if (MalformedRecords.tracked(o.inputFormat())
+        && o.passThrough().contains(MalformedRecords.COLUMN)) {
+      throw new IllegalArgumentException("--pass-through names '" + MalformedRecords.COLUMN
+          + "', but for " + o.inputFormat() + " input the job writes its own column of that "
+          + "name (the raw text of malformed records); rename the input column");
+    }
   }
 
   /**
-   * Adds a string id that is stable for the same input files: the file's name, the start of
-   * the file split and the row's position in that split.
+   * Adds a string id column that is stable for the same input files: the file's name, the
+   * start of the file split and the row's position among the split's records.
+   *
+   * @param raw rows straight from the files (the file name is read per row)
+   * @param name the new column's name
    */
-  static Dataset<Row> withGeneratedId(Dataset<Row> raw) {
+  static Dataset<Row> withGeneratedId(Dataset<Row> raw, String name) {
     Dataset<Row> located = raw
         .withColumn("__file", functions.input_file_name())
         .withColumn("__block", functions.input_file_block_start());
-    StructType schema = raw.schema().add(ID, DataTypes.StringType, false);
+    StructType schema = raw.schema().add(name, DataTypes.StringType, false);
     int n = raw.schema().size();
     return located.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new Iterator<>() {
       private String split = null;

@@ -8,7 +8,9 @@ public enum JobOption {
   CONFIG("config", null, "Config file of key = value lines (keys are these option names); "
       + "flags given on the command line override it."),
   INPUT("input", null, "Input path, directory or glob on any Hadoop FileSystem (required)."),
-  INPUT_FORMAT("input-format", "parquet", "parquet, json, csv, text or orc."),
+  INPUT_FORMAT("input-format", "parquet", "parquet, json, csv, text or orc. For json and csv, "
+      + "records the reader cannot parse get status ERROR and their raw text in the "
+      + "malformed_record column; files without any record give an empty output."),
   CSV_HEADER("csv-header", "true", "For csv: whether the first line names the columns."),
   TEXT_COLUMN("text-column", "text",
       "Column holding the text to classify (for the text format: 'value')."),
@@ -16,7 +18,8 @@ public enum JobOption {
       "Second text column for sentence-pair models; empty for single texts."),
   ID_COLUMN("id-column", "",
       "Column that identifies a row; empty: a stable id is generated from the input file "
-          + "and the row's position in it."),
+          + "and the row's position in it. For json and csv it is read as a string, and a "
+          + "malformed record without one gets a generated id."),
   PASS_THROUGH("pass-through", "",
       "Comma-separated input columns copied unchanged to the output."),
   OUTPUT("output", null, "Output Parquet directory (required)."),
@@ -95,7 +98,8 @@ public enum JobOption {
     sb.append("Usage: submit.sh [spark-submit options] --input PATH --output PATH --bundle PATH "
         + "[options]\n\nScores every row of a text corpus with an AdapLeR model bundle and writes "
         + "Parquet:\nid, pass-through columns, label, label_index, probabilities, input_length, "
-        + "layer_lengths,\nflops_speedup, truncated, status (OK, EMPTY, NULL, ERROR), error.\n\n"
+        + "layer_lengths,\nflops_speedup, truncated, status (OK, EMPTY, NULL, ERROR), error "
+        + "(and for json\nand csv input, malformed_record).\n\n"
         + "Options (--name value or --name=value):\n");
     for (JobOption o : values()) {
       sb.append(String.format("  --%-20s %s%n", o.flag, o.doc));

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param device the device asked for
  * @param rows output rows (always equal to input rows)
  * @param statusCounts rows per status (OK, EMPTY, NULL, ERROR)
+ * @param malformedRecords input records the json or csv reader could not parse; they are
+ *     among the ERROR rows too (0 for other formats)
  * @param truncatedRows rows whose input was cut to the max length
  * @param corpusFlopsSpeedup total FLOPs of the full model over total FLOPs of AdapLeR, over the
  *     scored rows (a ratio of sums)
@@ -30,6 +32,7 @@ public record RunSummary(
     String device,
     long rows,
     Map<String, Long> statusCounts,
+    long malformedRecords,
     long truncatedRows,
     double corpusFlopsSpeedup,
     double meanInputLength,
@@ -42,6 +45,8 @@ public record RunSummary(
   public String toText() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("rows             %,d  %s%n", rows, statusCounts));
+    sb.append(String.format("malformed        %,d (input records that could not be parsed; "
+        + "among ERROR)%n", malformedRecords));
     sb.append(String.format("truncated        %,d%n", truncatedRows));
     sb.append(String.format("FLOPs speedup    %.2fx (corpus, ratio of sums, eta scale %s)%n",
         corpusFlopsSpeedup, etaScale));

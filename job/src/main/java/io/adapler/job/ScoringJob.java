@@ -1,23 +1,16 @@
 package io.adapler.job;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import io.adapler.udf.bundle.BundleLoadException;
 import io.adapler.udf.bundle.BundleLoader;
 import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.spark.AdaplerScoring;
-import io.adapler.udf.spark.RowStatus;
 import io.adapler.udf.spark.ScoreOptions;
 import io.adapler.udf.spark.ScoredColumns;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +32,8 @@ public final class ScoringJob {
   static final int EXIT_OPTIONS = 2;
   static final int EXIT_BUNDLE = 3;
   static final int EXIT_INPUT = 4;
+  /** How long to wait for the summary's figures after the write, which Spark reports at once. */
+  static final Duration SUMMARY_WAIT = Duration.ofSeconds(60);
 
   /** The output columns after the id and the pass-through columns. */
   static final List<String> SCORE_COLUMNS = List.of(ScoredColumns.LABEL,
@@ -128,26 +123,20 @@ public final class ScoringJob {
     Dataset<Row> input = CorpusReader.read(spark, o);
     Dataset<Row> scored = AdaplerScoring.score(input, scoreOptions(o).withEtaScaleOr(etaScale));
 
+    boolean malformed = MalformedRecords.present(input);
+    if (malformed) {
+      scored = MalformedRecords.markErrors(scored, o.inputFormat());
+    }
     Observation observation = new Observation("adapler-summary");
-    List<Column> metrics = new ArrayList<>();
-    for (RowStatus s : RowStatus.values()) {
-      metrics.add(sum(when(col(ScoredColumns.STATUS).equalTo(s.name()), 1).otherwise(0))
-          .as(s.name()));
-    }
-    metrics.add(sum(when(col(ScoredColumns.TRUNCATED), 1).otherwise(0)).as("truncated"));
-    metrics.add(sum(col(ScoredColumns.INPUT_LENGTH)).as("tokens"));
-    metrics.add(sum(col(ScoredColumns.FLOPS_FULL)).as("flops_full"));
-    metrics.add(sum(col(ScoredColumns.FLOPS_ADAPTIVE)).as("flops_adaptive"));
-    for (int l = 0; l < layers; l++) {
-      metrics.add(sum(element_at(col(ScoredColumns.LAYER_LENGTHS), l + 1)).as("layer_" + l));
-    }
-    Dataset<Row> observed = scored.observe(observation, count(lit(1)).as("rows"),
-        metrics.toArray(Column[]::new));
+    Dataset<Row> observed = SummaryMetrics.observe(scored, observation, layers);
 
     Set<String> columns = new LinkedHashSet<>();
     columns.add(CorpusReader.ID);
     columns.addAll(o.passThrough());
     columns.addAll(SCORE_COLUMNS);
+    if (malformed) {
+      columns.add(MalformedRecords.COLUMN);
+    }
     Dataset<Row> output = observed.select(columns.stream().map(c -> col(c)).toArray(Column[]::new));
 
     out.printf("[adapler] scoring %s (%s) with bundle %s at eta scale %s%s on %s -> %s%n",
@@ -158,7 +147,9 @@ public final class ScoringJob {
              ProgressReporter.start(spark.sparkContext(), o.progressSeconds(), out)) {
       output.write().mode(o.mode()).parquet(o.output());
     }
-    RunSummary summary = summarize(observation.getAsJava(), o, bundle, layers, etaScale,
+    Map<String, Object> metrics = SummaryMetrics.await(observation, SUMMARY_WAIT)
+        .orElseGet(() -> noMetrics(spark, o, out));
+    RunSummary summary = SummaryMetrics.summarize(metrics, o, bundle, layers, etaScale,
         (System.nanoTime() - start) / 1e9);
     if (o.summary()) {
       var path = SummaryReport.write(summary, summaryDir(o.output()),
@@ -189,33 +180,18 @@ public final class ScoringJob {
     return trimmed + "_summary";
   }
 
-  private static RunSummary summarize(Map<String, Object> m, JobOptions o, ModelBundle bundle,
-      int layers, float etaScale, double seconds) {
-    long rows = num(m, "rows");
-    Map<String, Long> counts = new LinkedHashMap<>();
-    for (RowStatus s : RowStatus.values()) {
-      counts.put(s.name(), num(m, s.name()));
+  /**
+   * What to do when Spark never reported the summary: an empty output needs no figures (all
+   * zero); for any other output, say so rather than print a wrong summary.
+   */
+  private static Map<String, Object> noMetrics(SparkSession spark, JobOptions o,
+      PrintStream out) {
+    if (spark.read().parquet(o.output()).isEmpty()) {
+      out.println("[adapler] Spark reported no summary figures for the empty output; all zero");
+      return Map.of();
     }
-    long ok = counts.get(RowStatus.OK.name());
-    double[] meanLayers = new double[layers];
-    for (int l = 0; l < layers; l++) {
-      meanLayers[l] = ok == 0 ? 0 : num(m, "layer_" + l) / (double) ok;
-    }
-    double full = dbl(m, "flops_full");
-    double adaptive = dbl(m, "flops_adaptive");
-    long tokens = num(m, "tokens");
-    return new RunSummary(bundle.manifest().name(), o.input(), o.output(), etaScale,
-        o.device(), rows, counts, num(m, "truncated"), adaptive > 0 ? full / adaptive : 0,
-        ok == 0 ? 0 : tokens / (double) ok, meanLayers, seconds, rows / seconds, tokens / seconds);
-  }
-
-  private static long num(Map<String, Object> m, String key) {
-    Object v = m.get(key);
-    return v == null ? 0 : ((Number) v).longValue();
-  }
-
-  private static double dbl(Map<String, Object> m, String key) {
-    Object v = m.get(key);
-    return v == null ? 0 : ((Number) v).doubleValue();
+    throw new IllegalStateException("Spark did not report the run summary within "
+        + SUMMARY_WAIT.toSeconds() + " s after the write finished; the output " + o.output()
+        + " is written, the summary is not");
   }
 }

@@ -51,6 +51,8 @@ public final class SummaryReport {
     for (Map.Entry<String, Long> e : s.statusCounts().entrySet()) {
       row(rows, "status " + e.getKey(), String.format(Locale.ROOT, "%,d", e.getValue()));
     }
+    row(rows, "malformed records (among ERROR)",
+        String.format(Locale.ROOT, "%,d", s.malformedRecords()));
     row(rows, "truncated", String.format(Locale.ROOT, "%,d", s.truncatedRows()));
     row(rows, "FLOPs speedup", String.format(Locale.ROOT, "%.2fx", s.corpusFlopsSpeedup()));
     row(rows, "throughput", String.format(Locale.ROOT, "%,.1f rows/s, %,.0f tokens/s",

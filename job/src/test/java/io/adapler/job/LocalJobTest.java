@@ -55,9 +55,11 @@ class LocalJobTest {
     for (JsonNode c : corpus) {
       Row r = output.get(c.get("id").asText());
       assertEquals(c.get("gold_label").asText(), r.getAs("gold_label"));
+      assertTrue(r.isNullAt(r.fieldIndex("malformed_record")));
     }
     assertEquals(List.of("id", "gold_label", "label", "label_index", "probabilities",
-        "input_length", "layer_lengths", "flops_speedup", "truncated", "status", "error"),
+        "input_length", "layer_lengths", "flops_speedup", "truncated", "status", "error",
+        "malformed_record"),
         List.of(JobTestSupport.spark().read().parquet(dir.resolve("out").toString()).columns()));
   }
 
@@ -99,6 +101,7 @@ class LocalJobTest {
     JsonNode s = new ObjectMapper().readTree(Files.readString(json));
     assertEquals(corpus.size(), s.get("rows").asLong());
     assertEquals(corpus.size(), s.get("statusCounts").get("OK").asLong());
+    assertEquals(0, s.get("malformedRecords").asLong());
     long truncated = output.values().stream().filter(r -> (Boolean) r.getAs("truncated")).count();
     assertEquals(truncated, s.get("truncatedRows").asLong());
     for (int l = 0; l < 3; l++) {

@@ -1,0 +1,112 @@
+package io.adapler.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.adapler.udf.bundle.ModelBundle;
+import io.adapler.udf.spark.RowStatus;
+import io.adapler.udf.spark.ScoredColumns;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
+import org.apache.spark.sql.Row;
+import scala.jdk.javaapi.FutureConverters;
+
+/**
+ * The run summary's figures, gathered by a Spark {@link Observation} while the output is
+ * written (no second pass over the data), and the {@link RunSummary} made of them.
+ */
+final class SummaryMetrics {
+  private SummaryMetrics() {}
+
+  /**
+   * Returns the scored rows with the summary's aggregates attached to the observation: rows,
+   * rows per status, malformed records (when the rows have {@link MalformedRecords#COLUMN}),
+   * truncated rows, tokens, FLOPs and tokens per layer.
+   */
+  static Dataset<Row> observe(Dataset<Row> scored, Observation observation, int layers) {
+    List<Column> metrics = new ArrayList<>();
+    for (RowStatus s : RowStatus.values()) {
+      metrics.add(sum(when(col(ScoredColumns.STATUS).equalTo(s.name()), 1).otherwise(0))
+          .as(s.name()));
+    }
+    if (MalformedRecords.present(scored)) {
+      metrics.add(sum(when(col(MalformedRecords.COLUMN).isNotNull(), 1).otherwise(0))
+          .as("malformed"));
+    }
+    metrics.add(sum(when(col(ScoredColumns.TRUNCATED), 1).otherwise(0)).as("truncated"));
+    metrics.add(sum(col(ScoredColumns.INPUT_LENGTH)).as("tokens"));
+    metrics.add(sum(col(ScoredColumns.FLOPS_FULL)).as("flops_full"));
+    metrics.add(sum(col(ScoredColumns.FLOPS_ADAPTIVE)).as("flops_adaptive"));
+    for (int l = 0; l < layers; l++) {
+      metrics.add(sum(element_at(col(ScoredColumns.LAYER_LENGTHS), l + 1)).as("layer_" + l));
+    }
+    return scored.observe(observation, count(lit(1)).as("rows"), metrics.toArray(Column[]::new));
+  }
+
+  /**
+   * Waits for the observation's figures, at most {@code timeout}: Spark reports them after the
+   * write, but a plan that never runs the observed node would make an unbounded wait hang.
+   *
+   * @return the figures by name (a sum over no rows is absent or null), or empty on timeout
+   * @throws IllegalStateException when the observed query failed
+   */
+  static Optional<Map<String, Object>> await(Observation observation, Duration timeout)
+      throws InterruptedException {
+    try {
+      FutureConverters.asJava(observation.future()).toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return Optional.of(observation.getAsJava());
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the run summary's observation failed: " + e.getCause(),
+          e.getCause());
+    }
+  }
+
+  /** Turns the observed figures into the run summary (at the eta scale the rows were scored at). */
+  static RunSummary summarize(Map<String, Object> m, JobOptions o, ModelBundle bundle,
+      int layers, float etaScale, double seconds) {
+    long rows = num(m, "rows");
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (RowStatus s : RowStatus.values()) {
+      counts.put(s.name(), num(m, s.name()));
+    }
+    long ok = counts.get(RowStatus.OK.name());
+    double[] meanLayers = new double[layers];
+    for (int l = 0; l < layers; l++) {
+      meanLayers[l] = ok == 0 ? 0 : num(m, "layer_" + l) / (double) ok;
+    }
+    double full = dbl(m, "flops_full");
+    double adaptive = dbl(m, "flops_adaptive");
+    long tokens = num(m, "tokens");
+    return new RunSummary(bundle.manifest().name(), o.input(), o.output(), etaScale,
+        o.device(), rows, counts, num(m, "malformed"), num(m, "truncated"),
+        adaptive > 0 ? full / adaptive : 0, ok == 0 ? 0 : tokens / (double) ok, meanLayers,
+        seconds, rows / seconds, tokens / seconds);
+  }
+
+  private static long num(Map<String, Object> m, String key) {
+    Object v = m.get(key);
+    return v == null ? 0 : ((Number) v).longValue();
+  }
+
+  private static double dbl(Map<String, Object> m, String key) {
+    Object v = m.get(key);
+    return v == null ? 0 : ((Number) v).doubleValue();
+  }
+}
