@@ -83,8 +83,12 @@ public final class CalibrationJob {
     out.printf("[adapler] calibrating bundle %s on %s (labels in '%s') at eta scales %s%n",
         bundle.label(), o.input(), c.labelColumn(), java.util.Arrays.toString(c.scales()));
     long start = System.nanoTime();
-    CalibrationCurve curve = AdaplerCalibration.sweep(CorpusReader.read(spark, o),
-        ScoringJob.scoreOptions(o), c.labelColumn(), c.scales());
+    CalibrationCurve curve;
+    try (ProgressReporter progress =
+             ProgressReporter.start(spark.sparkContext(), o.progressSeconds(), out)) {
+      curve = AdaplerCalibration.sweep(CorpusReader.read(spark, o, false),
+          ScoringJob.scoreOptions(o), c.labelColumn(), c.scales());
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     Optional<CurvePoint> pick = c.criterion().pick(curve.points());
     CalibrationReport report = new CalibrationReport(bundle.manifest().name(), o.input(),

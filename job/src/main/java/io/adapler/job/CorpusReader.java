@@ -38,13 +38,21 @@ final class CorpusReader {
    * @throws IllegalArgumentException when a named column is not in the input
    */
   static Dataset<Row> read(SparkSession spark, JobOptions o) {
+    return read(spark, o, true);
+  }
+
+  /**
+   * Reads the corpus; without {@code withId} the rows get no id column (calibration counts
+   * rows, it does not write them), so neither the id column nor a clash with one matters.
+   */
+  static Dataset<Row> read(SparkSession spark, JobOptions o, boolean withId) {
     boolean tracked = MalformedRecords.tracked(o.inputFormat());
     Dataset<Row> raw = reader(spark, o).load(o.input());
     if (tracked) {
       // Read twice: the first read only infers the schema (what the reader did before too).
       raw = reader(spark, o).schema(CorpusSchema.forReading(raw.schema(), o)).load(o.input());
     }
-    checkColumns(raw.schema(), o);
+    checkColumns(raw.schema(), o, withId);
     Map<String, Column> keep = new LinkedHashMap<>();
     keep.put(ID, col(o.generatedId() ? ID : o.idColumn()).as(ID));
     keep.putIfAbsent(o.textColumn(),
@@ -58,7 +66,10 @@ final class CorpusReader {
           .as(MalformedRecords.COLUMN));
     }
     Dataset<Row> selected;
-    if (o.generatedId()) {
+    if (!withId) {
+      keep.remove(ID);
+      selected = raw.select(keep.values().toArray(Column[]::new));
+    } else if (o.generatedId()) {
       selected = withGeneratedId(raw, ID).select(keep.values().toArray(Column[]::new));
     } else if (tracked) {
       // A malformed record may have lost its id (json keeps no field of it): give it one from
@@ -93,7 +104,7 @@ final class CorpusReader {
     return reader;
   }
 
-  private static void checkColumns(StructType schema, JobOptions o) {
+  private static void checkColumns(StructType schema, JobOptions o, boolean withId) {
     List<String> names = Arrays.stream(schema.fieldNames())
         .filter(n -> !n.equals(MalformedRecords.READER_COLUMN)).toList();
     List<String> wanted = new ArrayList<>();
@@ -101,7 +112,7 @@ final class CorpusReader {
     if (o.pairs()) {
       wanted.add(o.pairColumn());
     }
-    if (!o.generatedId()) {
+    if (withId && !o.generatedId()) {
       wanted.add(o.idColumn());
     }
     wanted.addAll(o.passThrough());
@@ -111,7 +122,7 @@ final class CorpusReader {
             + " (" + o.inputFormat() + "); its columns are " + names);
       }
     }
-    if (o.generatedId() && names.contains(ID)) {
+    if (withId && o.generatedId() && names.contains(ID)) {
       throw new IllegalArgumentException("the input has a column named 'id' but --id-column is "
           + "empty; pass --id-column id to use it, or rename it");
     }

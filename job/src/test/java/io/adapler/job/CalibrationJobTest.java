@@ -130,7 +130,7 @@ class CalibrationJobTest {
   static JobTestSupport.Run calibrate(String out, String... more) {
     JobTestSupport.spark();
     List<String> args = new ArrayList<>(List.of("--input", labelled.toString(), "--input-format",
-        "json", "--id-column", "id", "--pair-column", "text_pair", "--label-column", "label",
+        "json", "--pair-column", "text_pair", "--label-column", "label",
         "--bundle", JobTestSupport.tinyBundle(), "--eta-scales", "1,2", "--output", out));
     args.addAll(List.of(more));
     var o = new java.io.ByteArrayOutputStream();
