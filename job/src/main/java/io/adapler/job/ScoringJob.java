@@ -1,11 +1,6 @@
 package io.adapler.job;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import io.adapler.udf.bundle.BundleLoadException;
 import io.adapler.udf.bundle.BundleLoader;
@@ -16,7 +11,6 @@ import io.adapler.udf.spark.ScoreOptions;
 import io.adapler.udf.spark.ScoredColumns;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,7 +27,8 @@ import org.apache.spark.sql.SparkSession;
  * The batch job: read the corpus, score every row, write Parquet and a run summary.
  *
  * <p>Exit codes: 0 done; 2 bad options; 3 the bundle cannot be used; 4 the input cannot be
- * read or lacks a column; 1 anything else.
+ * read or lacks a column; 1 anything else. With {@code --parts} the output is committed part by
+ * part ({@link PartedRun}), and a rerun resumes it; a run with other options is refused (2).
  */
 public final class ScoringJob {
   static final int EXIT_OPTIONS = 2;
@@ -82,6 +77,9 @@ public final class ScoringJob {
       RunSummary summary = execute(spark, options, out);
       out.print(summary.toText());
       return 0;
+    } catch (OutputConflictException e) {
+      err.println("error: " + e.getMessage());
+      return EXIT_OPTIONS;
     } catch (BundleLoadException e) {
       err.println("error: bundle " + options.bundle() + ": " + e.getMessage());
       return EXIT_BUNDLE;
@@ -125,37 +123,29 @@ public final class ScoringJob {
         spark.sparkContext().hadoopConfiguration());
     int layers = bundle.manifest().geometry().layers();
     Dataset<Row> input = CorpusReader.read(spark, o);
-    Dataset<Row> scored = AdaplerScoring.score(input, scoreOptions(o));
-
-    Observation observation = new Observation("adapler-summary");
-    List<Column> metrics = new ArrayList<>();
-    for (RowStatus s : RowStatus.values()) {
-      metrics.add(sum(when(col(ScoredColumns.STATUS).equalTo(s.name()), 1).otherwise(0))
-          .as(s.name()));
-    }
-    metrics.add(sum(when(col(ScoredColumns.TRUNCATED), 1).otherwise(0)).as("truncated"));
-    metrics.add(sum(col(ScoredColumns.INPUT_LENGTH)).as("tokens"));
-    metrics.add(sum(col(ScoredColumns.FLOPS_FULL)).as("flops_full"));
-    metrics.add(sum(col(ScoredColumns.FLOPS_ADAPTIVE)).as("flops_adaptive"));
-    for (int l = 0; l < layers; l++) {
-      metrics.add(sum(element_at(col(ScoredColumns.LAYER_LENGTHS), l + 1)).as("layer_" + l));
-    }
-    Dataset<Row> observed = scored.observe(observation, count(lit(1)).as("rows"),
-        metrics.toArray(Column[]::new));
-
-    Set<String> columns = new LinkedHashSet<>();
-    columns.add(CorpusReader.ID);
-    columns.addAll(o.passThrough());
-    columns.addAll(SCORE_COLUMNS);
-    Dataset<Row> output = observed.select(columns.stream().map(c -> col(c)).toArray(Column[]::new));
 
     out.printf("[adapler] scoring %s (%s) with bundle %s at eta scale %s on %s -> %s%n",
         o.input(), o.inputFormat(), bundle.label(), o.etaScale(), o.device(), o.output());
+    Map<String, Object> total;
+    Map<String, Object> scoredNow;
+    PartsSummary parts = null;
     try (ProgressReporter progress =
              ProgressReporter.start(spark.sparkContext(), o.progressSeconds(), out)) {
-      output.write().mode(o.mode()).parquet(o.output());
+      if (o.parted()) {
+        PartedRun.Result r = new PartedRun(spark, o, layers, out).run(input, bundle);
+        total = r.total();
+        scoredNow = r.scoredNow();
+        parts = r.parts();
+      } else {
+        Observation observation = new Observation("adapler-summary");
+        Dataset<Row> scored = AdaplerScoring.score(input, scoreOptions(o));
+        RunMetrics.observe(scored, observation, layers).select(outputColumns(o)).write()
+            .mode(o.mode()).parquet(o.output());
+        total = observation.getAsJava();
+        scoredNow = total;
+      }
     }
-    RunSummary summary = summarize(observation.getAsJava(), o, bundle, layers,
+    RunSummary summary = summarize(total, scoredNow, parts, o, bundle, layers,
         (System.nanoTime() - start) / 1e9);
     if (o.summary()) {
       var path = SummaryReport.write(summary, summaryDir(o.output()),
@@ -164,6 +154,15 @@ public final class ScoringJob {
       out.println("[adapler] summary: " + path + " and summary.html");
     }
     return summary;
+  }
+
+  /** The output's columns: the id, the pass-through columns, then the scoring columns. */
+  static Column[] outputColumns(JobOptions o) {
+    Set<String> columns = new LinkedHashSet<>();
+    columns.add(CorpusReader.ID);
+    columns.addAll(o.passThrough());
+    columns.addAll(SCORE_COLUMNS);
+    return columns.stream().map(c -> col(c)).toArray(Column[]::new);
   }
 
   static ScoreOptions scoreOptions(JobOptions o) {
@@ -181,8 +180,9 @@ public final class ScoringJob {
     return trimmed + "_summary";
   }
 
-  private static RunSummary summarize(Map<String, Object> m, JobOptions o, ModelBundle bundle,
-      int layers, double seconds) {
+  /** The summary of the whole output ({@code m}); throughput counts what this run scored. */
+  private static RunSummary summarize(Map<String, Object> m, Map<String, Object> now,
+      PartsSummary parts, JobOptions o, ModelBundle bundle, int layers, double seconds) {
     long rows = num(m, "rows");
     Map<String, Long> counts = new LinkedHashMap<>();
     for (RowStatus s : RowStatus.values()) {
@@ -198,7 +198,8 @@ public final class ScoringJob {
     long tokens = num(m, "tokens");
     return new RunSummary(bundle.manifest().name(), o.input(), o.output(), o.etaScale(),
         o.device(), rows, counts, num(m, "truncated"), adaptive > 0 ? full / adaptive : 0,
-        ok == 0 ? 0 : tokens / (double) ok, meanLayers, seconds, rows / seconds, tokens / seconds);
+        ok == 0 ? 0 : tokens / (double) ok, meanLayers, seconds, num(now, "rows") / seconds,
+        num(now, "tokens") / seconds, parts);
   }
 
   private static long num(Map<String, Object> m, String key) {
