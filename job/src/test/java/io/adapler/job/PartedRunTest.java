@@ -38,6 +38,11 @@ class PartedRunTest {
     assertEquals(400, plain.size());
   }
 
+  @Test
+  void aPlainRunsSummaryHasNoParts() throws Exception {
+    assertFalse(summary(dir.resolve("plain")).has("parts"));
+  }
+
   static String[] args(Path output, String parts, String... more) {
     List<String> a = new ArrayList<>(List.of("--input", JobTestSupport.sampleCorpus(),
         "--input-format", "json", "--id-column", "id", "--pass-through", "gold_label",
