@@ -23,7 +23,15 @@ public enum JobOption {
   PASS_THROUGH("pass-through", "",
       "Comma-separated input columns copied unchanged to the output."),
   OUTPUT("output", null, "Output Parquet directory (required)."),
-  MODE("mode", "errorifexists", "Save mode: errorifexists, overwrite, append or ignore."),
+  MODE("mode", "errorifexists", "Save mode: errorifexists, overwrite, append or ignore. "
+      + "With --parts: errorifexists resumes an unfinished run with the same options (and "
+      + "refuses one with other options), overwrite deletes the output and starts over."),
+  PARTS("parts", "0",
+      "Commit the output in this many parts as the run goes, so that a rerun with the same "
+          + "options (a scheduler's retry) skips the parts already committed and scores only "
+          + "the rest; 0 writes all or nothing. Part k holds the rows with "
+          + "pmod(xxhash64(id), N) = k - 1; a part is committed when "
+          + "_adapler_parts/part-0000k.json exists, the whole output when _SUCCESS does."),
   PARTITIONS("partitions", "0",
       "Repartition the input into this many partitions before scoring; 0 keeps the input's, "
           + "raised to spark.default.parallelism so every core gets a task."),

@@ -38,10 +38,13 @@ public record JobOptions(
     int chunkRows,
     int maxTextChars,
     boolean summary,
-    int progressSeconds) {
+    int progressSeconds,
+    int parts) {
 
   static final Set<String> FORMATS = Set.of("parquet", "json", "csv", "text", "orc");
   static final Set<String> MODES = Set.of("errorifexists", "overwrite", "append", "ignore");
+  /** Part numbers are five digits in file names. */
+  static final int MAX_PARTS = 99_999;
 
   /**
    * Parses command-line arguments.
@@ -118,6 +121,17 @@ public record JobOptions(
   }
 
   private static JobOptions fromValues(Map<JobOption, String> v) {
+    int parts = integer(v, JobOption.PARTS, 0);
+    String mode = oneOf(v, JobOption.MODE, MODES);
+    if (parts > MAX_PARTS) {
+      throw new IllegalArgumentException("--parts must be at most " + MAX_PARTS + ", found "
+          + parts);
+    }
+    if (parts > 0 && !mode.equals("errorifexists") && !mode.equals("overwrite")) {
+      // append would mix two runs' parts, ignore would skip the resume: neither is defined.
+      throw new IllegalArgumentException("--parts works with --mode errorifexists (resume an "
+          + "unfinished run) or overwrite (start over), found --mode " + mode);
+    }
     String format = oneOf(v, JobOption.INPUT_FORMAT, FORMATS);
     String text = v.get(JobOption.TEXT_COLUMN);
     if (format.equals("text") && text.equals(JobOption.TEXT_COLUMN.defaultValue())) {
@@ -126,13 +140,13 @@ public record JobOptions(
     return new JobOptions(
         required(v, JobOption.INPUT), format, bool(v, JobOption.CSV_HEADER), nonEmpty(text),
         v.get(JobOption.PAIR_COLUMN), v.get(JobOption.ID_COLUMN), list(v.get(JobOption.PASS_THROUGH)),
-        required(v, JobOption.OUTPUT), oneOf(v, JobOption.MODE, MODES),
+        required(v, JobOption.OUTPUT), mode,
         integer(v, JobOption.PARTITIONS, 0), required(v, JobOption.BUNDLE), etaScale(v),
         v.get(JobOption.DEVICE).strip(), bool(v, JobOption.ALLOW_CPU_FALLBACK),
         integer(v, JobOption.INTRA_OP_THREADS, 0), integer(v, JobOption.TOKEN_BUDGET, 0),
         integer(v, JobOption.MAX_BATCH_ROWS, 1), integer(v, JobOption.CHUNK_ROWS, 1),
         integer(v, JobOption.MAX_TEXT_CHARS, 1), bool(v, JobOption.SUMMARY),
-        integer(v, JobOption.PROGRESS_SECONDS, 0));
+        integer(v, JobOption.PROGRESS_SECONDS, 0), parts);
   }
 
   private static String required(Map<JobOption, String> v, JobOption o) {
@@ -207,6 +221,11 @@ public record JobOptions(
   /** Returns whether the rows are sentence pairs. */
   public boolean pairs() {
     return !pairColumn.isBlank();
+  }
+
+  /** Returns whether the output is committed in parts, so that a rerun can resume. */
+  public boolean parted() {
+    return parts > 0;
   }
 
   /** Returns whether the id is generated rather than read from a column. */

@@ -1,5 +1,6 @@
 package io.adapler.job;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 /**
@@ -20,9 +21,10 @@ import java.util.Map;
  *     scored rows (a ratio of sums)
  * @param meanInputLength mean tokens per scored row
  * @param meanLayerLengths mean tokens processed by each layer, over the scored rows
- * @param wallSeconds wall time of read, score and write
- * @param rowsPerSecond rows over wall time
- * @param tokensPerSecond input tokens of the scored rows over wall time
+ * @param wallSeconds wall time of read, score and write (of this run, when it resumed one)
+ * @param rowsPerSecond rows this run scored over wall time
+ * @param tokensPerSecond input tokens of the rows this run scored over wall time
+ * @param parts with {@code --parts}: the parts skipped and scored; null without
  */
 public record RunSummary(
     String bundle,
@@ -39,7 +41,8 @@ public record RunSummary(
     double[] meanLayerLengths,
     double wallSeconds,
     double rowsPerSecond,
-    double tokensPerSecond) {
+    double tokensPerSecond,
+    @JsonInclude(JsonInclude.Include.NON_NULL) PartsSummary parts) {
 
   /** Returns the summary as the few lines printed at the end of a run. */
   public String toText() {
@@ -56,6 +59,9 @@ public record RunSummary(
     }
     sb.append(String.format("%nthroughput       %,.1f rows/s, %,.0f tokens/s, wall %.1f s%n",
         rowsPerSecond, tokensPerSecond, wallSeconds));
+    if (parts != null) {
+      sb.append(parts.toText());
+    }
     return sb.toString();
   }
 }

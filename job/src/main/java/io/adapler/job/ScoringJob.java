@@ -26,7 +26,8 @@ import org.apache.spark.sql.SparkSession;
  * The batch job: read the corpus, score every row, write Parquet and a run summary.
  *
  * <p>Exit codes: 0 done; 2 bad options; 3 the bundle cannot be used; 4 the input cannot be
- * read or lacks a column; 1 anything else.
+ * read or lacks a column; 1 anything else. With {@code --parts} the output is committed part by
+ * part ({@link PartedRun}), and a rerun resumes it; a run with other options is refused (2).
  */
 public final class ScoringJob {
   static final int EXIT_OPTIONS = 2;
@@ -77,6 +78,9 @@ public final class ScoringJob {
       RunSummary summary = execute(spark, options, out);
       out.print(summary.toText());
       return 0;
+    } catch (OutputConflictException e) {
+      err.println("error: " + e.getMessage());
+      return EXIT_OPTIONS;
     } catch (BundleLoadException e) {
       err.println("error: bundle " + options.bundle() + ": " + e.getMessage());
       return EXIT_BUNDLE;
@@ -121,35 +125,30 @@ public final class ScoringJob {
     int layers = bundle.manifest().geometry().layers();
     float etaScale = o.etaScale() != null ? o.etaScale() : bundle.manifest().defaultEtaScale();
     Dataset<Row> input = CorpusReader.read(spark, o);
-    Dataset<Row> scored = AdaplerScoring.score(input, scoreOptions(o).withEtaScaleOr(etaScale));
-
-    boolean malformed = MalformedRecords.present(input);
-    if (malformed) {
-      scored = MalformedRecords.markErrors(scored, o.inputFormat());
-    }
-    Observation observation = new Observation("adapler-summary");
-    Dataset<Row> observed = SummaryMetrics.observe(scored, observation, layers);
-
-    Set<String> columns = new LinkedHashSet<>();
-    columns.add(CorpusReader.ID);
-    columns.addAll(o.passThrough());
-    columns.addAll(SCORE_COLUMNS);
-    if (malformed) {
-      columns.add(MalformedRecords.COLUMN);
-    }
-    Dataset<Row> output = observed.select(columns.stream().map(c -> col(c)).toArray(Column[]::new));
-
     out.printf("[adapler] scoring %s (%s) with bundle %s at eta scale %s%s on %s -> %s%n",
         o.input(), o.inputFormat(), bundle.label(), etaScale,
         o.etaScale() == null && bundle.manifest().operatingPoint() != null
             ? " (the bundle's calibrated operating point)" : "", o.device(), o.output());
+    Map<String, Object> total;
+    Map<String, Object> scoredNow;
+    PartsSummary parts = null;
     try (ProgressReporter progress =
              ProgressReporter.start(spark.sparkContext(), o.progressSeconds(), out)) {
-      output.write().mode(o.mode()).parquet(o.output());
+      if (o.parted()) {
+        PartedRun.Result r = new PartedRun(spark, o, layers, etaScale, out).run(input, bundle);
+        total = r.total();
+        scoredNow = r.scoredNow();
+        parts = r.parts();
+      } else {
+        Observation observation = new Observation("adapler-summary");
+        Dataset<Row> scored = scoreRows(input, o, etaScale);
+        RunMetrics.observe(scored, observation, layers).select(outputColumns(o, scored)).write()
+            .mode(o.mode()).parquet(o.output());
+        total = metricsOf(spark, observation, o.output(), out);
+        scoredNow = total;
+      }
     }
-    Map<String, Object> metrics = SummaryMetrics.await(observation, SUMMARY_WAIT)
-        .orElseGet(() -> noMetrics(spark, o, out));
-    RunSummary summary = SummaryMetrics.summarize(metrics, o, bundle, layers, etaScale,
+    RunSummary summary = RunMetrics.summarize(total, scoredNow, parts, o, bundle, layers, etaScale,
         (System.nanoTime() - start) / 1e9);
     if (o.summary()) {
       var path = SummaryReport.write(summary, summaryDir(o.output()),
@@ -158,6 +157,42 @@ public final class ScoringJob {
       out.println("[adapler] summary: " + path + " and summary.html");
     }
     return summary;
+  }
+
+  /**
+   * Scores the rows at the eta scale; malformed input records (json, csv) become ERROR rows
+   * that say so.
+   */
+  static Dataset<Row> scoreRows(Dataset<Row> input, JobOptions o, float etaScale)
+      throws BundleLoadException {
+    Dataset<Row> scored = AdaplerScoring.score(input, scoreOptions(o).withEtaScaleOr(etaScale));
+    return MalformedRecords.present(input) ? MalformedRecords.markErrors(scored, o.inputFormat())
+        : scored;
+  }
+
+  /**
+   * The output's columns: the id, the pass-through columns, the scoring columns, and the raw
+   * text of malformed records when the input format has such a notion.
+   */
+  static Column[] outputColumns(JobOptions o, Dataset<Row> scored) {
+    Set<String> columns = new LinkedHashSet<>();
+    columns.add(CorpusReader.ID);
+    columns.addAll(o.passThrough());
+    columns.addAll(SCORE_COLUMNS);
+    if (MalformedRecords.present(scored)) {
+      columns.add(MalformedRecords.COLUMN);
+    }
+    return columns.stream().map(c -> col(c)).toArray(Column[]::new);
+  }
+
+  /**
+   * The observed sums once the write of {@code output} finished. Spark reports them at once;
+   * the wait is bounded so that a plan that never ran the observed node cannot hang the job.
+   */
+  static Map<String, Object> metricsOf(SparkSession spark, Observation observation, String output,
+      PrintStream out) throws InterruptedException {
+    return RunMetrics.await(observation, SUMMARY_WAIT)
+        .orElseGet(() -> noMetrics(spark, output, out));
   }
 
   /** The scoring options; the eta scale stays unset (the bundle's default) when not given. */
@@ -184,14 +219,14 @@ public final class ScoringJob {
    * What to do when Spark never reported the summary: an empty output needs no figures (all
    * zero); for any other output, say so rather than print a wrong summary.
    */
-  private static Map<String, Object> noMetrics(SparkSession spark, JobOptions o,
+  private static Map<String, Object> noMetrics(SparkSession spark, String output,
       PrintStream out) {
-    if (spark.read().parquet(o.output()).isEmpty()) {
+    if (spark.read().parquet(output).isEmpty()) {
       out.println("[adapler] Spark reported no summary figures for the empty output; all zero");
       return Map.of();
     }
     throw new IllegalStateException("Spark did not report the run summary within "
-        + SUMMARY_WAIT.toSeconds() + " s after the write finished; the output " + o.output()
+        + SUMMARY_WAIT.toSeconds() + " s after the write finished; the output " + output
         + " is written, the summary is not");
   }
 }

@@ -58,6 +58,10 @@ public final class SummaryReport {
     row(rows, "throughput", String.format(Locale.ROOT, "%,.1f rows/s, %,.0f tokens/s",
         s.rowsPerSecond(), s.tokensPerSecond()));
     row(rows, "wall time", String.format(Locale.ROOT, "%.1f s", s.wallSeconds()));
+    if (s.parts() != null) {
+      row(rows, "parts", String.format(Locale.ROOT, "%d: %d already committed (skipped), %d "
+          + "scored in this run", s.parts().parts(), s.parts().skipped(), s.parts().scored()));
+    }
     return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>AdapLeR run summary</title>"
         + "<style>body{font-family:sans-serif;margin:2em}td{padding:2px 12px}"
         + "td:first-child{color:#555}</style></head><body>\n<h1>AdapLeR run summary</h1>\n"

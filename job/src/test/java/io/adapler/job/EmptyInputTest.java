@@ -125,7 +125,7 @@ class EmptyInputTest {
   @Test
   @Timeout(30)
   void waitingForASummaryThatNeverComesEnds() throws Exception {
-    Optional<?> metrics = SummaryMetrics.await(new Observation("never-attached"),
+    Optional<?> metrics = RunMetrics.await(new Observation("never-attached"),
         Duration.ofMillis(200));
     assertTrue(metrics.isEmpty());
   }

@@ -71,6 +71,21 @@ class JobOptionsTest {
   }
 
   @Test
+  void partsAreOffByDefaultAndOnlyResumeOrOverwrite() {
+    String[] base = {"--input", "x", "--output", "o", "--bundle", "b"};
+    assertFalse(JobOptions.parse(base).parted());
+    JobOptions o = JobOptions.parse(concat(base, "--parts", "16"));
+    assertTrue(o.parted());
+    assertEquals(16, o.parts());
+    assertEquals(3, JobOptions.parse(concat(base, "--parts", "3", "--mode", "overwrite")).parts());
+    assertMessage("--parts works with --mode errorifexists (resume an unfinished run) or "
+        + "overwrite (start over), found --mode append", concat(base, "--parts", "2", "--mode",
+        "append"));
+    assertMessage("--parts must be an integer >= 0, found '-1'", concat(base, "--parts", "-1"));
+    assertMessage("--parts must be at most 99999", concat(base, "--parts", "100000"));
+  }
+
+  @Test
   void configErrorsNameTheFileAndLine() throws Exception {
     Path conf = dir.resolve("bad.conf");
     Files.writeString(conf, "input = x\nthis line has no equals sign\n");

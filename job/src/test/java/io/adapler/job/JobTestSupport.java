@@ -50,6 +50,17 @@ final class JobTestSupport {
     return spark;
   }
 
+  /**
+   * Stops the shared session: for integration tests, which share their JVM with others that
+   * start (and stop) sessions of their own.
+   */
+  static synchronized void stopSpark() {
+    if (spark != null) {
+      spark.stop();
+      spark = null;
+    }
+  }
+
   /** The runtime the job's executors use, for direct comparisons. */
   static AdaplerRuntime runtime(String bundle) throws Exception {
     return RuntimeRegistry.shared().get(BundleLoader.shared().load(bundle),

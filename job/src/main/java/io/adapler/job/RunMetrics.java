@@ -26,16 +26,18 @@ import org.apache.spark.sql.Row;
 import scala.jdk.javaapi.FutureConverters;
 
 /**
- * The run summary's figures, gathered by a Spark {@link Observation} while the output is
- * written (no second pass over the data), and the {@link RunSummary} made of them.
+ * The sums a run summary is made of (rows, rows per status, malformed records, truncated rows,
+ * tokens, FLOPs of the full and the adaptive model, tokens per layer), counted during the write
+ * by a Spark {@link Observation} (no second pass over the data), and the {@link RunSummary}
+ * made of them. Every one is a plain sum, so the sums of parts add up to the sums of the whole:
+ * that is what lets a resumed run report on the whole output.
  */
-final class SummaryMetrics {
-  private SummaryMetrics() {}
+final class RunMetrics {
+  private RunMetrics() {}
 
   /**
-   * Returns the scored rows with the summary's aggregates attached to the observation: rows,
-   * rows per status, malformed records (when the rows have {@link MalformedRecords#COLUMN}),
-   * truncated rows, tokens, FLOPs and tokens per layer.
+   * Returns the scored rows with the metrics attached to {@code observation}; they are there
+   * once an action over the returned dataset finished.
    */
   static Dataset<Row> observe(Dataset<Row> scored, Observation observation, int layers) {
     List<Column> metrics = new ArrayList<>();
@@ -55,6 +57,18 @@ final class SummaryMetrics {
       metrics.add(sum(element_at(col(ScoredColumns.LAYER_LENGTHS), l + 1)).as("layer_" + l));
     }
     return scored.observe(observation, count(lit(1)).as("rows"), metrics.toArray(Column[]::new));
+  }
+
+  /**
+   * Adds two sets of sums key by key. Integral values stay exact longs; anything else (the
+   * FLOPs) is added as doubles. A missing or null value counts as zero (Spark's sum over no
+   * rows is null).
+   */
+  static Map<String, Object> plus(Map<String, Object> a, Map<String, Object> b) {
+    Map<String, Object> out = new LinkedHashMap<>(a);
+    b.forEach((key, value) -> out.merge(key, value == null ? 0L : value, RunMetrics::add));
+    out.replaceAll((key, value) -> value == null ? 0L : value);
+    return out;
   }
 
   /**
@@ -78,9 +92,12 @@ final class SummaryMetrics {
     }
   }
 
-  /** Turns the observed figures into the run summary (at the eta scale the rows were scored at). */
-  static RunSummary summarize(Map<String, Object> m, JobOptions o, ModelBundle bundle,
-      int layers, float etaScale, double seconds) {
+  /**
+   * Turns the sums into the run summary: {@code m} over the whole output, {@code now} over
+   * what this run scored (the throughput), at the eta scale the rows were scored at.
+   */
+  static RunSummary summarize(Map<String, Object> m, Map<String, Object> now, PartsSummary parts,
+      JobOptions o, ModelBundle bundle, int layers, float etaScale, double seconds) {
     long rows = num(m, "rows");
     Map<String, Long> counts = new LinkedHashMap<>();
     for (RowStatus s : RowStatus.values()) {
@@ -97,7 +114,20 @@ final class SummaryMetrics {
     return new RunSummary(bundle.manifest().name(), o.input(), o.output(), etaScale,
         o.device(), rows, counts, num(m, "malformed"), num(m, "truncated"),
         adaptive > 0 ? full / adaptive : 0, ok == 0 ? 0 : tokens / (double) ok, meanLayers,
-        seconds, rows / seconds, tokens / seconds);
+        seconds, num(now, "rows") / seconds, num(now, "tokens") / seconds, parts);
+  }
+
+  private static Object add(Object x, Object y) {
+    Number p = x == null ? 0L : (Number) x;
+    Number q = y == null ? 0L : (Number) y;
+    if (integral(p) && integral(q)) {
+      return p.longValue() + q.longValue();
+    }
+    return p.doubleValue() + q.doubleValue();
+  }
+
+  private static boolean integral(Number n) {
+    return n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte;
   }
 
   private static long num(Map<String, Object> m, String key) {
