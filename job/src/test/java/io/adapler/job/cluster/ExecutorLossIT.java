@@ -120,7 +120,7 @@ class ExecutorLossIT {
     // than half the median gets a copy on another host as soon as a core there is free.
     speculation.put("spark.speculation.quantile", "0.5");
     speculation.put("spark.speculation.multiplier", "0.5");
-    speculation.put("spark.speculation.minTaskRuntime", "500ms");
+    speculation.put("spark.speculation.minTaskRuntime", "100ms");
     speculation.put("spark.speculation.efficiency.enabled", "false");
     List<TaskAttempt> scoring = assertRecovered(
         runAndKillAnExecutor("kill-speculation", speculation));
