@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 import org.apache.spark.launcher.JavaModuleOptions;
 
 /**
- * A Spark standalone cluster on 127.0.0.1 for integration tests: one master and a few workers,
+ * A Spark standalone cluster on the loopback interface for integration tests: one master and a few workers,
  * each a child JVM started from the Spark jars of {@code job/target/local-classpath.txt}, and a
  * {@link #submit spark-submit} that runs the application jar on it in client mode.
  *
@@ -31,10 +31,11 @@ import org.apache.spark.launcher.JavaModuleOptions;
  * way {@code bin/spark-submit} builds it: {@code org.apache.spark.launcher.Main} prints the
  * command, then it runs.
  *
- * <p>Everything binds to 127.0.0.1 and picks its own free ports. {@link #close} ends every
- * process this cluster started, with its descendants (the executors), also from a shutdown
- * hook; processes left behind by a killed earlier run are ended at the next start (only those
- * whose command line names this cluster's directory).
+ * <p>Everything binds to 127.0.0.1 (a worker and its executors to the worker's
+ * {@link WorkerSpec#host}) and picks its own free ports. {@link #close} ends every process this
+ * cluster started, with its descendants (the executors), also from a shutdown hook; processes
+ * left behind by a killed earlier run are ended at the next start (only those whose command
+ * line names this cluster's directory).
  */
 final class StandaloneCluster implements AutoCloseable {
   private static final Pattern MASTER_URL =
@@ -42,23 +43,31 @@ final class StandaloneCluster implements AutoCloseable {
   private static final Pattern WORKER_REGISTERED = Pattern.compile("Registering worker ");
   private static final Duration MASTER_START = Duration.ofSeconds(90);
 
-  /** One worker: its cores and memory, plus worker-only system properties and environment. */
-  record WorkerSpec(int cores, String memory, Map<String, String> sparkConf,
+  /**
+   * One worker: its loopback address, cores and memory, plus worker-only system properties and
+   * environment. Workers on different addresses (127.0.0.2, ...) are different hosts to Spark,
+   * which matters where it avoids a host, as speculation does for a task's copy.
+   */
+  record WorkerSpec(String host, int cores, String memory, Map<String, String> sparkConf,
       Map<String, String> env) {
     static WorkerSpec of(int cores, String memory) {
-      return new WorkerSpec(cores, memory, Map.of(), Map.of());
+      return new WorkerSpec("127.0.0.1", cores, memory, Map.of(), Map.of());
+    }
+
+    WorkerSpec onHost(String address) {
+      return new WorkerSpec(address, cores, memory, sparkConf, env);
     }
 
     WorkerSpec withConf(String key, String value) {
       Map<String, String> c = new LinkedHashMap<>(sparkConf);
       c.put(key, value);
-      return new WorkerSpec(cores, memory, c, env);
+      return new WorkerSpec(host, cores, memory, c, env);
     }
 
     WorkerSpec withEnv(String key, String value) {
       Map<String, String> e = new LinkedHashMap<>(env);
       e.put(key, value);
-      return new WorkerSpec(cores, memory, sparkConf, e);
+      return new WorkerSpec(host, cores, memory, sparkConf, e);
     }
   }
 
@@ -125,6 +134,11 @@ final class StandaloneCluster implements AutoCloseable {
     return masterUrl;
   }
 
+  /** The worker JVMs, by worker index: their children are the executors ({@link ExecutorJvms}). */
+  synchronized List<ProcessHandle> workerProcesses() {
+    return processes.subList(1, 1 + workers.size()).stream().map(Process::toHandle).toList();
+  }
+
   private void startProcesses() throws IOException {
     endLeftovers();
     ClusterPaths.deleteTree(dir);
@@ -141,10 +155,13 @@ final class StandaloneCluster implements AutoCloseable {
       WorkerSpec w = workers.get(i);
       Path work = dir.resolve("work-" + i);
       Files.createDirectories(work);
+      // The worker and its executors (which inherit its environment) bind to its address.
+      Map<String, String> env = new LinkedHashMap<>(Map.of("SPARK_LOCAL_IP", w.host()));
+      env.putAll(w.env());
       launch(daemon("worker-" + i, List.of("org.apache.spark.deploy.worker.Worker",
-          "--host", "127.0.0.1", "--port", "0", "--webui-port", "0", "--cores",
+          "--host", w.host(), "--port", "0", "--webui-port", "0", "--cores",
           String.valueOf(w.cores()), "--memory", w.memory(), "--work-dir", work.toString(),
-          masterUrl), w.sparkConf(), w.env()));
+          masterUrl), w.sparkConf(), env));
     }
   }
 
