@@ -68,8 +68,10 @@ final class CalibrationChart {
           + "stroke=\"#c60\" stroke-width=\"2\"><title>recommended</title></circle>",
           s.x(p.flopsSpeedup()), s.y(p.accuracy())));
     }
-    sb.append(text(LEFT + 10, TOP + 14, "start", "#3b7dd8", "accuracy"))
-        .append(text(LEFT + 80, TOP + 14, "start", "#2a9d55", "F1"));
+    sb.append(text(LEFT + 10, H - BOTTOM - 10, "start", "#3b7dd8", "accuracy"))
+        .append(text(LEFT + 80, H - BOTTOM - 10, "start", "#2a9d55", "F1"))
+        .append(text(LEFT + 110, H - BOTTOM - 10, "start", "#333",
+            "(points: eta scales; eta 0 is the full model)"));
     return sb.append("</svg>").toString();
   }
 
@@ -83,14 +85,16 @@ final class CalibrationChart {
     }
     sb.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(color)
         .append("\" stroke-width=\"1.5\"/>");
+    double labelledUpTo = -1e9; // points closer than a label's width keep only their tooltip
     for (CurvePoint p : pts) {
       double v = accuracy ? p.accuracy() : p.f1();
       sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\">"
           + "<title>eta scale %s: %s %.4f, %.2fx</title></circle>", s.x(p.flopsSpeedup()), s.y(v),
           color, p.etaScale(), accuracy ? "accuracy" : "F1", v, p.flopsSpeedup()));
-      if (accuracy) {
-        sb.append(text(s.x(p.flopsSpeedup()), s.y(v) - 7, "middle", "#333",
-            (p.etaScale() == 0 ? "eta 0 (full)" : "eta " + p.etaScale())));
+      if (accuracy && s.x(p.flopsSpeedup()) - labelledUpTo >= 44) {
+        labelledUpTo = s.x(p.flopsSpeedup());
+        sb.append(text(labelledUpTo, s.y(v) - 8, "middle", "#333",
+            (p.etaScale() == 0 ? "eta 0" : "eta " + p.etaScale())));
       }
     }
   }
