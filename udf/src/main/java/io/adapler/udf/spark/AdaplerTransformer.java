@@ -8,7 +8,11 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -21,8 +25,13 @@ import org.apache.spark.sql.types.StructType;
  * <pre>{@code
  * new AdaplerTransformer().setBundle("dbfs:/models/spam").setTextCol("body").transform(df)
  * }</pre>
+ *
+ * <p>Saves and loads with Spark ML's writers and readers, alone ({@link #save}, {@link #load})
+ * or inside a saved {@code PipelineModel}. What is saved is the uid and the Params, the set ones
+ * apart from the defaults, not the model: the bundle must still be at its path when the stage
+ * is loaded and used.
  */
-public final class AdaplerTransformer extends Transformer {
+public final class AdaplerTransformer extends Transformer implements MLWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -190,5 +199,34 @@ public final class AdaplerTransformer extends Transformer {
   @Override
   public String uid() {
     return uid;
+  }
+
+  /**
+   * Returns a writer of this stage's metadata: class, uid, and the Params set and defaulted,
+   * kept apart so that an unset etaScale stays unset (the bundle's default) when loaded.
+   */
+  @Override
+  public MLWriter write() {
+    return new DefaultParamsWriter(this);
+  }
+
+  /**
+   * Returns a reader of a saved stage. {@code PipelineModel.load} finds it by calling this
+   * static method reflectively on the class named in the stage's metadata.
+   *
+   * @return a reader that fails, naming both classes, on metadata of another class
+   */
+  public static MLReader<AdaplerTransformer> read() {
+    return new AdaplerTransformerReader();
+  }
+
+  /**
+   * Loads a stage saved with {@link #save} (or {@code write().overwrite().save}).
+   *
+   * @param path the directory written, on any Hadoop FileSystem
+   * @return the stage, with its uid and Params as they were saved
+   */
+  public static AdaplerTransformer load(String path) {
+    return read().load(path);
   }
 }
