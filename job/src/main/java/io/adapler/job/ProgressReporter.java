@@ -1,6 +1,8 @@
 package io.adapler.job;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,7 +14,8 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * Prints the progress of a run every few seconds: rows scored (not read: the input is read and
- * shuffled long before it is scored) of the rows to score, the rate over the last interval, the
+ * shuffled long before it is scored) of the rows to score, the rate over the last interval (at
+ * least {@value #MIN_WINDOW_SECONDS} s, as rows are seen when tasks end or heartbeat), the
  * tasks done of the scoring stage and an ETA from that rate and the rows left, then a last line
  * when the scoring is over. The rows to score are counted by a Spark job of their own, next to
  * the scoring; until it finishes the ETA says unknown rather than guess.
@@ -23,6 +26,8 @@ import org.apache.spark.util.LongAccumulator;
 final class ProgressReporter implements AutoCloseable {
   /** How long close waits for the listener bus to deliver the last task ends. */
   private static final long DRAIN_MILLIS = 10_000;
+  /** The shortest span of the rate, in seconds. */
+  static final int MIN_WINDOW_SECONDS = 10;
 
   private final SparkContext sc;
   private final PrintStream out;
@@ -33,12 +38,17 @@ final class ProgressReporter implements AutoCloseable {
   private final AtomicLong total = new AtomicLong(-1);
   private final AtomicLong earlier = new AtomicLong();
   private final long startNanos = System.nanoTime();
-  private long lastNanos = startNanos;
-  private long lastScored;
+  /** (nanos, rows scored) of earlier reports within the rate's window, oldest first. */
+  private final List<long[]> samples = new ArrayList<>();
+  private final long windowNanos;
 
   private ProgressReporter(SparkContext sc, int everySeconds, PrintStream out) {
     this.sc = sc;
     this.out = out;
+    // Rows move when tasks end or heartbeat (10 s by default): a shorter window would read
+    // 0 rows/s between them, so the rate spans at least 10 s, never the whole run.
+    this.windowNanos = TimeUnit.SECONDS.toNanos(Math.max(everySeconds, MIN_WINDOW_SECONDS));
+    samples.add(new long[] {startNanos, 0});
     if (everySeconds <= 0) {
       rowsScored = null;
       tally = null;
@@ -97,10 +107,14 @@ final class ProgressReporter implements AutoCloseable {
   private synchronized void print() {
     long now = System.nanoTime();
     long scored = tally.scored();
+    // Keep one sample at or before the window's start, so the rate spans the whole window.
+    while (samples.size() > 1 && now - samples.get(1)[0] >= windowNanos) {
+      samples.remove(0);
+    }
+    long[] from = samples.get(0);
+    samples.add(new long[] {now, scored});
     ProgressLine line = new ProgressLine(earlier.get() + scored, total.get(),
-        scored - lastScored, (now - lastNanos) / 1e9, tally.tasksDone(), tally.tasksTotal());
-    lastNanos = now;
-    lastScored = scored;
+        scored - from[1], (now - from[0]) / 1e9, tally.tasksDone(), tally.tasksTotal());
     out.println(line.text());
   }
 
