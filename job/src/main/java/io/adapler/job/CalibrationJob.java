@@ -86,8 +86,10 @@ public final class CalibrationJob {
     CalibrationCurve curve;
     try (ProgressReporter progress =
              ProgressReporter.start(spark.sparkContext(), o.progressSeconds(), out)) {
-      curve = AdaplerCalibration.sweep(CorpusReader.read(spark, o, false),
-          ScoringJob.scoreOptions(o), c.labelColumn(), c.scales());
+      var labelled = CorpusReader.read(spark, o, false);
+      progress.expect(labelled);
+      curve = AdaplerCalibration.sweep(labelled, ScoringJob.scoreOptions(o), c.labelColumn(),
+          c.scales(), progress.rowsScored());
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     Optional<CurvePoint> pick = c.criterion().pick(curve.points());

@@ -56,7 +56,7 @@ public enum JobOption {
   SUMMARY("summary", "true",
       "Write summary.json and summary.html next to the output and print the summary."),
   PROGRESS_SECONDS("progress-seconds", "10",
-      "Print progress (rows done, rate, ETA) this often; 0 turns it off."),
+      "Print progress (rows scored, rate, ETA) this often; 0 turns it off."),
   HELP("help", null, "Print this help and exit.");
 
   private final String flag;

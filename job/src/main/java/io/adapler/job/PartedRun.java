@@ -45,9 +45,11 @@ final class PartedRun {
   private final float etaScale;
   private final PrintStream out;
   private final PartStore store;
+  private final ProgressReporter progress;
 
-  PartedRun(SparkSession spark, JobOptions o, int layers, float etaScale, PrintStream out)
-      throws IOException {
+  PartedRun(SparkSession spark, JobOptions o, int layers, float etaScale, PrintStream out,
+      ProgressReporter progress) throws IOException {
+    this.progress = progress;
     this.spark = spark;
     this.o = o;
     this.layers = layers;
@@ -74,6 +76,7 @@ final class PartedRun {
       if (done.isPresent() && present.containsAll(done.get().files())) {
         skipped++;
         total = RunMetrics.plus(total, done.get().metrics());
+        progress.alreadyScored(rowsOf(done.get().metrics()));
         out.printf("[adapler] part %d/%d already committed, skipped%n", k, n);
         continue;
       }
@@ -85,11 +88,15 @@ final class PartedRun {
       total = RunMetrics.plus(total, c.metrics());
       now = RunMetrics.plus(now, c.metrics());
       out.printf("[adapler] part %d/%d committed (%,d rows, %.1f s)%n", k, n,
-          ((Number) c.metrics().getOrDefault("rows", 0L)).longValue(), c.seconds());
+          rowsOf(c.metrics()), c.seconds());
     }
     store.markSuccess();
-    long rowsNow = ((Number) now.getOrDefault("rows", 0L)).longValue();
+    long rowsNow = rowsOf(now);
     return new Result(total, now, new PartsSummary(n, skipped, n - skipped, rowsNow));
+  }
+
+  private static long rowsOf(Map<String, Object> metrics) {
+    return ((Number) metrics.getOrDefault("rows", 0L)).longValue();
   }
 
   /** Checks the output against this run's fingerprint, or starts it afresh. */
@@ -123,7 +130,8 @@ final class PartedRun {
     Dataset<Row> rows = input.filter(
         pmod(xxhash64(col(CorpusReader.ID)), lit(o.parts())).equalTo(k - 1));
     Observation observation = new Observation("adapler-part-" + k);
-    Dataset<Row> scored = ScoringJob.scoreRows(rows, o, etaScale);
+    Dataset<Row> scored = ScoringJob.scoreRows(rows, o, etaScale,
+        progress.rowsScored());
     Dataset<Row> observed = RunMetrics.observe(scored, observation, layers);
     spark.sparkContext().setJobDescription("adapler part " + k + "/" + o.parts());
     try {

@@ -1,32 +1,63 @@
 package io.adapler.job;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerStageSubmitted;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.util.LongAccumulator;
 
 /**
- * Prints the progress of a long run every few seconds: rows read so far, rate, tasks done
- * and an ETA from the fraction of tasks done. Driven by Spark's listener bus, so it needs
- * nothing from the scoring code.
+ * Prints the progress of a run every few seconds: rows scored (not read: the input is read and
+ * shuffled long before it is scored) of the rows to score, the rate over the last interval (at
+ * least {@value #MIN_WINDOW_SECONDS} s, as rows are seen when tasks end or heartbeat), the
+ * tasks done of the scoring stage and an ETA from that rate and the rows left, then a last line
+ * when the scoring is over. The rows to score are counted by a Spark job of their own, next to
+ * the scoring; until it finishes the ETA says unknown rather than guess.
+ *
+ * <p>Usage: pass {@link #rowsScored()} to the scorer, {@link #expect} the input, close at the
+ * end. A reporter started with {@code everySeconds <= 0} does nothing and costs nothing.
  */
-final class ProgressReporter extends SparkListener implements AutoCloseable {
-  private final AtomicLong rows = new AtomicLong();
-  private final AtomicLong tasksDone = new AtomicLong();
-  private final AtomicLong tasksTotal = new AtomicLong();
-  private final long startNanos = System.nanoTime();
-  private final ScheduledExecutorService timer;
+final class ProgressReporter implements AutoCloseable {
+  /** How long close waits for the listener bus to deliver the last task ends. */
+  private static final long DRAIN_MILLIS = 10_000;
+  /** The shortest span of the rate, in seconds. */
+  static final int MIN_WINDOW_SECONDS = 10;
+
   private final SparkContext sc;
   private final PrintStream out;
+  private final LongAccumulator rowsScored;
+  private final ScoredRowsTally tally;
+  private final ScheduledExecutorService timer;
+  private final String countGroup = "adapler-progress-count-" + UUID.randomUUID();
+  private final AtomicLong total = new AtomicLong(-1);
+  private final AtomicLong earlier = new AtomicLong();
+  private final long startNanos = System.nanoTime();
+  /** (nanos, rows scored) of earlier reports within the rate's window, oldest first. */
+  private final List<long[]> samples = new ArrayList<>();
+  private final long windowNanos;
 
   private ProgressReporter(SparkContext sc, int everySeconds, PrintStream out) {
     this.sc = sc;
     this.out = out;
+    // Rows move when tasks end or heartbeat (10 s by default): a shorter window would read
+    // 0 rows/s between them, so the rate spans at least 10 s, never the whole run.
+    this.windowNanos = TimeUnit.SECONDS.toNanos(Math.max(everySeconds, MIN_WINDOW_SECONDS));
+    samples.add(new long[] {startNanos, 0});
+    if (everySeconds <= 0) {
+      rowsScored = null;
+      tally = null;
+      timer = null;
+      return;
+    }
+    this.rowsScored = sc.longAccumulator("adapler.rowsScored");
+    this.tally = new ScoredRowsTally(rowsScored.id());
+    sc.addSparkListener(tally);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "adapler-progress");
       t.setDaemon(true);
@@ -35,42 +66,80 @@ final class ProgressReporter extends SparkListener implements AutoCloseable {
     timer.scheduleAtFixedRate(this::print, everySeconds, everySeconds, TimeUnit.SECONDS);
   }
 
-  /** Starts reporting; {@code everySeconds <= 0} returns a reporter that prints nothing. */
+  /**
+   * Starts reporting; {@code everySeconds <= 0} returns a reporter that does nothing: no
+   * listener, no counter, no count job.
+   */
   static ProgressReporter start(SparkContext sc, int everySeconds, PrintStream out) {
-    ProgressReporter p = new ProgressReporter(sc, Math.max(everySeconds, 1), out);
-    if (everySeconds <= 0) {
-      p.timer.shutdownNow();
+    return new ProgressReporter(sc, everySeconds, out);
+  }
+
+  /** The counter to give the scorer, or null when progress is off. */
+  LongAccumulator rowsScored() {
+    return rowsScored;
+  }
+
+  /**
+   * Counts the rows to score in the background, in a job group of its own that close cancels
+   * if the scoring ends first. A failed count only leaves the total unknown.
+   */
+  void expect(Dataset<?> input) {
+    if (tally == null) {
+      return;
     }
-    sc.addSparkListener(p);
-    return p;
+    Thread t = new Thread(() -> {
+      sc.setJobGroup(countGroup, "adapler: counting the input for the progress report", true);
+      try {
+        total.set(input.count());
+      } catch (RuntimeException e) {
+        // Progress only: the ETA stays unknown.
+      }
+    }, "adapler-progress-count");
+    t.setDaemon(true);
+    t.start();
   }
 
-  @Override
-  public void onStageSubmitted(SparkListenerStageSubmitted stage) {
-    tasksTotal.addAndGet(stage.stageInfo().numTasks());
+  /** Rows of parts an earlier run committed: scored, but not by this run (not in the rate). */
+  void alreadyScored(long rows) {
+    earlier.addAndGet(rows);
   }
 
-  @Override
-  public void onTaskEnd(SparkListenerTaskEnd task) {
-    if (task.taskMetrics() != null) {
-      rows.addAndGet(task.taskMetrics().inputMetrics().recordsRead());
+  private synchronized void print() {
+    long now = System.nanoTime();
+    long scored = tally.scored();
+    // Keep one sample at or before the window's start, so the rate spans the whole window.
+    while (samples.size() > 1 && now - samples.get(1)[0] >= windowNanos) {
+      samples.remove(0);
     }
-    tasksDone.incrementAndGet();
+    long[] from = samples.get(0);
+    samples.add(new long[] {now, scored});
+    ProgressLine line = new ProgressLine(earlier.get() + scored, total.get(),
+        scored - from[1], (now - from[0]) / 1e9, tally.tasksDone(), tally.tasksTotal());
+    out.println(line.text());
   }
 
-  private void print() {
-    double secs = (System.nanoTime() - startNanos) / 1e9;
-    long done = tasksDone.get();
-    long total = tasksTotal.get();
-    String eta = done > 0 && total > done
-        ? String.format("%.0f s", secs * (total - done) / done) : "-";
-    out.printf("[adapler] %,d rows read, %,.1f rows/s, tasks %d/%d, ETA %s%n",
-        rows.get(), rows.get() / Math.max(secs, 1e-9), done, total, eta);
-  }
-
+  /** Stops the reports and prints the last line once the listener has seen every task end. */
   @Override
   public void close() {
+    if (tally == null) {
+      return;
+    }
     timer.shutdownNow();
-    sc.removeSparkListener(this);
+    sc.cancelJobGroup(countGroup);
+    // Spark returns from an action before its listeners have seen the last task ends.
+    long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
+    try {
+      while (!tally.idle() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    sc.removeSparkListener(tally);
+    synchronized (this) {
+      out.println(ProgressLine.finalText(earlier.get() + tally.scored(), total.get(),
+          (System.nanoTime() - startNanos) / 1e9));
+    }
   }
+
 }

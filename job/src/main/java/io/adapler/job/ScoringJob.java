@@ -21,6 +21,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The batch job: read the corpus, score every row, write Parquet and a run summary.
@@ -134,14 +135,16 @@ public final class ScoringJob {
     PartsSummary parts = null;
     try (ProgressReporter progress =
              ProgressReporter.start(spark.sparkContext(), o.progressSeconds(), out)) {
+      progress.expect(input);
       if (o.parted()) {
-        PartedRun.Result r = new PartedRun(spark, o, layers, etaScale, out).run(input, bundle);
+        PartedRun.Result r = new PartedRun(spark, o, layers, etaScale, out, progress)
+            .run(input, bundle);
         total = r.total();
         scoredNow = r.scoredNow();
         parts = r.parts();
       } else {
         Observation observation = new Observation("adapler-summary");
-        Dataset<Row> scored = scoreRows(input, o, etaScale);
+        Dataset<Row> scored = scoreRows(input, o, etaScale, progress.rowsScored());
         RunMetrics.observe(scored, observation, layers).select(outputColumns(o, scored)).write()
             .mode(o.mode()).parquet(o.output());
         total = metricsOf(spark, observation, o.output(), out);
@@ -162,10 +165,13 @@ public final class ScoringJob {
   /**
    * Scores the rows at the eta scale; malformed input records (json, csv) become ERROR rows
    * that say so.
+   *
+   * @param rowsScored the progress report's row counter, or null
    */
-  static Dataset<Row> scoreRows(Dataset<Row> input, JobOptions o, float etaScale)
-      throws BundleLoadException {
-    Dataset<Row> scored = AdaplerScoring.score(input, scoreOptions(o).withEtaScaleOr(etaScale));
+  static Dataset<Row> scoreRows(Dataset<Row> input, JobOptions o, float etaScale,
+      LongAccumulator rowsScored) throws BundleLoadException {
+    Dataset<Row> scored = AdaplerScoring.score(input, scoreOptions(o).withEtaScaleOr(etaScale),
+        rowsScored);
     return MalformedRecords.present(input) ? MalformedRecords.markErrors(scored, o.inputFormat())
         : scored;
   }

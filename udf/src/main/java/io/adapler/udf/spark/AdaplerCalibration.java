@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.IntegralType;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The calibration sweep: scores labelled rows at every eta scale of a grid in ONE pass over
@@ -43,6 +44,18 @@ public final class AdaplerCalibration {
    */
   public static CalibrationCurve sweep(Dataset<Row> labelled, ScoreOptions options,
       String labelColumn, float[] scales) throws BundleLoadException {
+    return sweep(labelled, options, labelColumn, scales, null);
+  }
+
+  /**
+   * As {@link #sweep(Dataset, ScoreOptions, String, float[])}, and the tasks add the rows they
+   * have run at every scale to {@code rowsScored}, chunk by chunk, for a progress report.
+   *
+   * @param rowsScored a registered accumulator, or null for no count
+   */
+  public static CalibrationCurve sweep(Dataset<Row> labelled, ScoreOptions options,
+      String labelColumn, float[] scales, LongAccumulator rowsScored)
+      throws BundleLoadException {
     AdaplerScoring.checkTextColumns(labelled.schema(), options);
     if (!Arrays.asList(labelled.schema().fieldNames()).contains(labelColumn)) {
       throw new IllegalArgumentException("the label column '" + labelColumn + "' is not in the "
@@ -59,7 +72,7 @@ public final class AdaplerCalibration {
         labelled.sparkSession().sparkContext().hadoopConfiguration()).manifest();
     float[] grid = grid(scales);
     SweepPartition fn = new SweepPartition(options.withEtaScaleOr(1f), grid, m.labels(),
-        m.geometry().layers(), labelled.schema(), labelColumn, isIndex);
+        m.geometry().layers(), labelled.schema(), labelColumn, isIndex, rowsScored);
     SweepTally total = labelled.mapPartitions(fn, Encoders.javaSerialization(SweepTally.class))
         .collectAsList().stream().reduce(SweepTally::plus)
         .orElse(new SweepTally(grid, m.labels().size(), m.geometry().layers()));

@@ -12,6 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The DataFrame API: scores every row of a Dataset with an AdapLeR bundle.
@@ -40,6 +41,20 @@ public final class AdaplerScoring {
    */
   public static Dataset<Row> score(Dataset<Row> input, ScoreOptions options)
       throws BundleLoadException {
+    return score(input, options, null);
+  }
+
+  /**
+   * As {@link #score(Dataset, ScoreOptions)}, and the tasks add the rows they have given a
+   * result (any status) to {@code rowsScored}, chunk by chunk, for a progress report. The
+   * counter must be registered on the driver; like any accumulator updated in a transformation,
+   * its driver value counts rows again when a task is rerun, so read it per successful task
+   * (a {@code SparkListener}), not as a total.
+   *
+   * @param rowsScored a registered accumulator, or null for no count
+   */
+  public static Dataset<Row> score(Dataset<Row> input, ScoreOptions options,
+      LongAccumulator rowsScored) throws BundleLoadException {
     StructType out = outputSchema(input.schema(), options);
     ModelBundle bundle = BundleLoader.shared().load(options.bundle(),
         input.sparkSession().sparkContext().hadoopConfiguration());
@@ -48,7 +63,7 @@ public final class AdaplerScoring {
     // in local mode the tasks then share this very runtime.
     RuntimeRegistry.shared().get(bundle, RuntimeOptions.defaults());
     ScoreOptions resolved = options.withEtaScaleOr(bundle.manifest().defaultEtaScale());
-    return input.mapPartitions(new PartitionScorer(resolved, input.schema()), Encoders.row(out));
+    return input.mapPartitions(new PartitionScorer(resolved, input.schema(), rowsScored), Encoders.row(out));
   }
 
   /**

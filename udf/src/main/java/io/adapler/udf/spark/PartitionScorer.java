@@ -18,6 +18,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
 
@@ -27,7 +28,8 @@ import scala.Tuple2;
  * by the token budget), and returns the rows in their input order with the scoring columns
  * appended. A failure is narrowed down by splitting the failing rows in halves until only the
  * rows that fail on their own get ERROR. Never one runtime per partition: the runtime comes
- * from the per-JVM {@link RuntimeRegistry}.
+ * from the per-JVM {@link RuntimeRegistry}. When given a row counter, adds each chunk's rows to it
+ * once the chunk is scored, so that a progress report can count rows scored, not rows read.
  */
 final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -35,9 +37,14 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   private final ScoreOptions options;
   private final int textIndex;
   private final int pairIndex;
+  private final LongAccumulator rowsScored;
 
-  PartitionScorer(ScoreOptions options, StructType inputSchema) {
+  /**
+   * @param rowsScored counts the rows this scorer has given a result, or null for no count
+   */
+  PartitionScorer(ScoreOptions options, StructType inputSchema, LongAccumulator rowsScored) {
     this.options = options;
+    this.rowsScored = rowsScored;
     this.textIndex = inputSchema.fieldIndex(options.textColumn());
     this.pairIndex = options.pairColumn() == null ? -1 : inputSchema.fieldIndex(options.pairColumn());
   }
@@ -67,6 +74,9 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             chunk.add(input.next());
           }
           scored = scoreChunk(runtime, chunk).iterator();
+          if (rowsScored != null) {
+            rowsScored.add(chunk.size());
+          }
         }
         return scored.next();
       }

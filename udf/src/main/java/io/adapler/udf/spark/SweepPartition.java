@@ -12,12 +12,14 @@ import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * Scores one partition of labelled rows at every eta scale of a grid and returns its
  * {@link SweepTally}: each chunk of rows is tokenized once and run once per scale with the
  * executor's shared runtime. A row that fails at any scale is left out at all of them, so every
- * point of the curve covers the same rows.
+ * point of the curve covers the same rows. When given a row counter, adds each chunk's rows to it
+ * once the chunk has run at every scale.
  */
 final class SweepPartition implements MapPartitionsFunction<Row, SweepTally> {
   private static final long serialVersionUID = 1L;
@@ -30,9 +32,10 @@ final class SweepPartition implements MapPartitionsFunction<Row, SweepTally> {
   private final int pairIndex;
   private final int labelIndex;
   private final boolean labelIsIndex;
+  private final LongAccumulator rowsScored;
 
   SweepPartition(ScoreOptions options, float[] scales, List<String> labels, int layers,
-      StructType schema, String labelColumn, boolean labelIsIndex) {
+      StructType schema, String labelColumn, boolean labelIsIndex, LongAccumulator rowsScored) {
     this.options = options;
     this.scales = scales.clone();
     this.labels = List.copyOf(labels);
@@ -41,6 +44,7 @@ final class SweepPartition implements MapPartitionsFunction<Row, SweepTally> {
     this.pairIndex = options.pairColumn() == null ? -1 : schema.fieldIndex(options.pairColumn());
     this.labelIndex = schema.fieldIndex(labelColumn);
     this.labelIsIndex = labelIsIndex;
+    this.rowsScored = rowsScored;
   }
 
   @Override
@@ -54,6 +58,9 @@ final class SweepPartition implements MapPartitionsFunction<Row, SweepTally> {
         chunk.add(input.next());
         if (chunk.size() == options.chunkRows() || !input.hasNext()) {
           tallyChunk(runtime, chunk, tally);
+          if (rowsScored != null) {
+            rowsScored.add(chunk.size());
+          }
           chunk.clear();
         }
       }
