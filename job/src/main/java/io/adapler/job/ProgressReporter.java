@@ -91,8 +91,8 @@ final class ProgressReporter implements AutoCloseable {
       sc.setJobGroup(countGroup, "adapler: counting the input for the progress report", true);
       try {
         total.set(input.count());
-      } catch (RuntimeException e) {
-        // Progress only: the ETA stays unknown.
+      } catch (Exception e) { // Spark's exceptions are checked ones to javac, thrown unchecked
+        // Progress only: the ETA stays unknown (also when the scoring ended and cancelled it).
       }
     }, "adapler-progress-count");
     t.setDaemon(true);
