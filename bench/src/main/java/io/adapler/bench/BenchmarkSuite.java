@@ -19,8 +19,8 @@ import java.util.Map;
 
 /**
  * The benchmark suite: realised against FLOPs speedup, efficiency against an in-process GEMM,
- * per-stage time and padding, batching, threading and Spark overhead, on one bundle and a
- * sample of real SpamAssassin mails. Every figure is a ratio of things measured interleaved in
+ * per-stage time and padding, batching, threading, Spark overhead and the cost of rationales,
+ * on one bundle and a sample of real SpamAssassin mails. Every figure is a ratio of things measured interleaved in
  * this run. Prints Markdown as it goes and writes {@code results.json} and {@code results.md}.
  *
  * <p>Run with {@code ./bench.sh} (which prepares the data and the classpath); options: {@link
@@ -82,6 +82,10 @@ public final class BenchmarkSuite {
             s.callers(), s.sideReps(), work);
         sections.addAll(print(List.of(r.section())));
         overhead = r.overhead();
+      }
+      if (s.runs("rationales")) {
+        sections.addAll(print(List.of(RationalesBench.run(s.bundle(), bundle, runtime,
+            corpus.head(s.sideRows()), s.callers(), s.sideReps(), work))));
       }
     }
     Section targets = Targets.section(realisedOverFlops, eff0, eff1, overhead);

@@ -31,21 +31,10 @@ final class SparkOverheadBench {
   static Result run(String bundle, AdaplerRuntime bare, BenchCorpus corpus, int callers,
       int reps, Path work) throws Exception {
     long start = System.nanoTime();
-    SparkSession spark = SparkSession.builder().appName("adapler-bench")
-        .master("local[" + callers + "]").config("spark.ui.enabled", "false")
-        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-        .getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
+    SparkSession spark = session(callers);
     double startup = (System.nanoTime() - start) / 1e9;
-    String input = work.resolve("corpus.parquet").toString();
+    String input = writeCorpus(spark, corpus, work.resolve("corpus.parquet"));
     String output = work.resolve("scored").toString();
-    StructType schema = new StructType().add("id", DataTypes.StringType)
-        .add("text", DataTypes.StringType);
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < corpus.size(); i++) {
-      rows.add(RowFactory.create(corpus.ids().get(i), corpus.texts().get(i).text()));
-    }
-    spark.createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(input);
     String[] args = {"--bundle", bundle, "--input", input, "--input-format", "parquet",
         "--id-column", "id", "--output", output, "--mode", "overwrite", "--eta-scale", "1",
         "--progress-seconds", "0"};
@@ -90,7 +79,31 @@ final class SparkOverheadBench {
     return new Result(new Section("spark", json, md), overhead);
   }
 
-  private static double job(String[] args) {
+  /** The local session the job will find (getOrCreate): one thread per caller. */
+  static SparkSession session(int callers) {
+    SparkSession spark = SparkSession.builder().appName("adapler-bench")
+        .master("local[" + callers + "]").config("spark.ui.enabled", "false")
+        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
+  }
+
+  /** Writes the rows (id, text) as one Parquet file, for the job to read. */
+  static String writeCorpus(SparkSession spark, BenchCorpus corpus, Path file) {
+    StructType schema = new StructType().add("id", DataTypes.StringType)
+        .add("text", DataTypes.StringType);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < corpus.size(); i++) {
+      rows.add(RowFactory.create(corpus.ids().get(i), corpus.texts().get(i).text()));
+    }
+    spark.createDataFrame(rows, schema).coalesce(1).write().mode("overwrite")
+        .parquet(file.toString());
+    return file.toString();
+  }
+
+  /** Runs the job in this JVM; returns its seconds, or throws with its log. */
+  static double job(String[] args) {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     long start = System.nanoTime();
     int code = ScoringJob.run(args, new PrintStream(log, true, StandardCharsets.UTF_8),

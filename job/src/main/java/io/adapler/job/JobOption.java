@@ -53,6 +53,12 @@ public enum JobOption {
       "Rows tokenized and sorted by length together before batches are cut."),
   MAX_TEXT_CHARS("max-text-chars", "10000000",
       "Texts longer than this many characters get status ERROR instead of being tokenized."),
+  RATIONALES("rationales", "false",
+      "Add a rationale column: for each OK row, the word pieces that reached the last layer "
+          + "(AdapLeR's rationale), as array<struct<token, start, end, segment>>, where "
+          + "text.substring(start, end) is the piece's text and segment says which text (0 "
+          + "the text column, 1 the pair column); null for rows that are not OK. Off: the "
+          + "column is absent. Costs a little throughput (README, Output)."),
   SUMMARY("summary", "true",
       "Write summary.json and summary.html next to the output and print the summary."),
   PROGRESS_SECONDS("progress-seconds", "10",
@@ -107,7 +113,7 @@ public enum JobOption {
         + "[options]\n\nScores every row of a text corpus with an AdapLeR model bundle and writes "
         + "Parquet:\nid, pass-through columns, label, label_index, probabilities, input_length, "
         + "layer_lengths,\nflops_speedup, truncated, status (OK, EMPTY, NULL, ERROR), error "
-        + "(and for json\nand csv input, malformed_record).\n\n"
+        + "(and for json\nand csv input, malformed_record; with --rationales, rationale).\n\n"
         + "Options (--name value or --name=value):\n");
     for (JobOption o : values()) {
       sb.append(String.format("  --%-20s %s%n", o.flag, o.doc));

@@ -39,7 +39,8 @@ public record JobOptions(
     int maxTextChars,
     boolean summary,
     int progressSeconds,
-    int parts) {
+    int parts,
+    boolean rationales) {
 
   static final Set<String> FORMATS = Set.of("parquet", "json", "csv", "text", "orc");
   static final Set<String> MODES = Set.of("errorifexists", "overwrite", "append", "ignore");
@@ -146,7 +147,7 @@ public record JobOptions(
         integer(v, JobOption.INTRA_OP_THREADS, 0), integer(v, JobOption.TOKEN_BUDGET, 0),
         integer(v, JobOption.MAX_BATCH_ROWS, 1), integer(v, JobOption.CHUNK_ROWS, 1),
         integer(v, JobOption.MAX_TEXT_CHARS, 1), bool(v, JobOption.SUMMARY),
-        integer(v, JobOption.PROGRESS_SECONDS, 0), parts);
+        integer(v, JobOption.PROGRESS_SECONDS, 0), parts, bool(v, JobOption.RATIONALES));
   }
 
   private static String required(Map<JobOption, String> v, JobOption o) {

@@ -54,6 +54,9 @@ record RunFingerprint(Map<String, String> fields) {
     f.put("max-text-chars", String.valueOf(o.maxTextChars()));
     f.put("bundle", bundle.checksum());
     f.put("eta-scale", String.valueOf(etaScale));
+    if (o.rationales()) { // only when on, so that runs started before the option still resume
+      f.put("rationales", "true");
+    }
     inputFiles(input, o.generatedId(), f);
     return new RunFingerprint(f);
   }

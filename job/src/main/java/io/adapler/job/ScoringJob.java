@@ -177,14 +177,18 @@ public final class ScoringJob {
   }
 
   /**
-   * The output's columns: the id, the pass-through columns, the scoring columns, and the raw
-   * text of malformed records when the input format has such a notion.
+   * The output's columns: the id, the pass-through columns, the scoring columns, the rationale
+   * when asked for, and the raw text of malformed records when the input format has such a
+   * notion.
    */
   static Column[] outputColumns(JobOptions o, Dataset<Row> scored) {
     Set<String> columns = new LinkedHashSet<>();
     columns.add(CorpusReader.ID);
     columns.addAll(o.passThrough());
     columns.addAll(SCORE_COLUMNS);
+    if (o.rationales()) {
+      columns.add(ScoredColumns.RATIONALE);
+    }
     if (MalformedRecords.present(scored)) {
       columns.add(MalformedRecords.COLUMN);
     }
@@ -212,7 +216,7 @@ public final class ScoringJob {
         .optDevice(o.device()).optAllowCpuFallback(o.allowCpuFallback())
         .optIntraOpThreads(o.intraOpThreads()).optTokenBudget(o.tokenBudget())
         .optMaxBatchRows(o.maxBatchRows()).optChunkRows(o.chunkRows())
-        .optMaxTextChars(o.maxTextChars()).build();
+        .optMaxTextChars(o.maxTextChars()).optRationales(o.rationales()).build();
   }
 
   /** The summary directory sits beside the output, so Parquet readers never see it. */

@@ -56,4 +56,23 @@ class TransformerTest {
     }
     assertEquals(2f, t.copy(new org.apache.spark.ml.param.ParamMap()).scoreOptions().etaScale());
   }
+
+  @Test
+  void theRationalesParamAddsTheRuntimesRationaleAsTheLastColumn() throws Exception {
+    AdaplerTransformer t = new AdaplerTransformer().setBundle(JobTestSupport.tinyBundle())
+        .setTextCol("body").setRationales(true);
+    StructType schema = t.transformSchema(frame().schema());
+    assertEquals(2 + ScoredColumns.SCHEMA.size(), schema.size());
+    assertEquals(ScoredColumns.RATIONALE_FIELD, schema.fields()[schema.size() - 1]);
+    var runtime = JobTestSupport.runtime(JobTestSupport.tinyBundle());
+    List<RowResult> direct = runtime.scoreEncoded(
+        runtime.encode(TEXTS.stream().map(TextRow::of).toList()), 1f, true);
+    for (Row r : t.transform(frame()).collectAsList()) {
+      RowResult d = direct.get(TEXTS.indexOf((String) r.getAs("body")));
+      List<Row> rationale = r.getList(r.fieldIndex(ScoredColumns.RATIONALE));
+      assertEquals(d.rationale().stream().map(x -> x.token() + "@" + x.start() + "-" + x.end())
+          .toList(), rationale.stream().map(x -> x.getAs("token") + "@" + x.getAs("start") + "-"
+          + x.getAs("end")).toList());
+    }
+  }
 }

@@ -13,7 +13,6 @@ import io.adapler.udf.tokenize.EncodedRow;
 import io.adapler.udf.tokenize.TextRow;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -43,7 +42,7 @@ public final class AdaplerRuntime implements AutoCloseable {
   private boolean closed;
 
   private AdaplerRuntime(ModelBundle bundle, RuntimeOptions options, SessionOpener.Opened opened,
-      BundleTokenizer tokenizer, boolean keptPositions) {
+      BundleTokenizer tokenizer) {
     BundleManifest m = bundle.manifest();
     this.bundle = bundle;
     this.options = options;
@@ -53,7 +52,7 @@ public final class AdaplerRuntime implements AutoCloseable {
     this.flops = FlopsModel.of(m.geometry());
     this.stats = new StatsRecorder(flops);
     this.executor = new BatchExecutor(OrtEnvironment.getEnvironment(), session,
-        m.tokenizer().padTokenId(), keptPositions, stats);
+        m.tokenizer().padTokenId(), stats);
     this.decoder = new RowDecoder(m, flops);
     this.batcher = options.batching().create(options.tokenBudget(), options.maxBatchRows());
   }
@@ -75,12 +74,11 @@ public final class AdaplerRuntime implements AutoCloseable {
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     SessionOpener.Opened opened = SessionOpener.open(env, bundle, options);
-    boolean kept = options.rationales() && bundle.manifest().hasKeptPositions();
     try {
       GraphSignature.check(opened.session(), bundle);
       // The probe's timings go to a recorder of its own: stats count only callers' rows.
       GraphSignature.probe(new BatchExecutor(env, opened.session(),
-          bundle.manifest().tokenizer().padTokenId(), kept,
+          bundle.manifest().tokenizer().padTokenId(),
           new StatsRecorder(FlopsModel.of(bundle.manifest().geometry()))), bundle);
     } catch (BundleLoadException e) {
       closeQuietly(opened.session());
@@ -89,7 +87,7 @@ public final class AdaplerRuntime implements AutoCloseable {
     try {
       BundleTokenizer tokenizer =
           BundleTokenizer.open(bundle.tokenizerPath(), bundle.manifest().tokenizer());
-      return new AdaplerRuntime(bundle, options, opened, tokenizer, kept);
+      return new AdaplerRuntime(bundle, options, opened, tokenizer);
     } catch (IOException | RuntimeException e) {
       closeQuietly(opened.session());
       throw new BundleLoadException("cannot open tokenizer " + bundle.tokenizerPath()
@@ -110,7 +108,9 @@ public final class AdaplerRuntime implements AutoCloseable {
   }
 
   /**
-   * Tokenizes and scores rows.
+   * Tokenizes and scores rows, with rationales as the runtime's {@link
+   * RuntimeOptions#rationales() options} say ({@link #scoreEncoded(List, float, boolean)} of
+   * {@link #encode} decides per call).
    *
    * @param rows texts or text pairs
    * @param etaScale multiplies every eta: 0 keeps all tokens, 1 is the trained point
@@ -121,8 +121,8 @@ public final class AdaplerRuntime implements AutoCloseable {
     lock.readLock().lock();
     try {
       checkOpen();
-      checkEta(etaScale);
-      return run(timedEncode(rows), etaScale);
+      ScoreArguments.checkEta(etaScale);
+      return run(timedEncode(rows), etaScale, options.rationales());
     } finally {
       lock.readLock().unlock();
     }
@@ -130,7 +130,7 @@ public final class AdaplerRuntime implements AutoCloseable {
 
   /**
    * Scores rows that are already tokenized (ids with special tokens, as the bundle's tokenizer
-   * makes them).
+   * makes them), with rationales as the runtime's options say.
    *
    * @param rows encoded rows, each at most {@code geometry.max_positions} tokens
    * @param etaScale multiplies every eta: 0 keeps all tokens, 1 is the trained point
@@ -139,14 +139,30 @@ public final class AdaplerRuntime implements AutoCloseable {
    */
   public List<RowResult> scoreEncoded(List<EncodedRow> rows, float etaScale)
       throws InferenceException {
+    return scoreEncoded(rows, etaScale, options.rationales());
+  }
+
+  /**
+   * Scores rows that are already tokenized, with or without rationales for this call only:
+   * callers that share this runtime (one per bundle and device in a {@link RuntimeRegistry})
+   * each get what they ask for. Rows given as ids ({@link EncodedRow#ofIds}) carry no offsets
+   * and get no rationale tokens, only {@link RowResult#keptPositions()}.
+   *
+   * @param rows encoded rows, each at most {@code geometry.max_positions} tokens
+   * @param etaScale multiplies every eta: 0 keeps all tokens, 1 is the trained point
+   * @param rationales whether to fetch the kept positions and map them to word pieces; has no
+   *     effect when the bundle's graph has no {@code kept_positions} output
+   * @return one result per row, in input order
+   * @throws InferenceException when a batch fails to run
+   */
+  public List<RowResult> scoreEncoded(List<EncodedRow> rows, float etaScale, boolean rationales)
+      throws InferenceException {
     lock.readLock().lock();
     try {
       checkOpen();
-      checkEta(etaScale);
-      for (int i = 0; i < rows.size(); i++) {
-        checkRow(i, rows.get(i));
-      }
-      return run(rows, etaScale);
+      ScoreArguments.checkEta(etaScale);
+      ScoreArguments.checkRows(rows, bundle.manifest().geometry());
+      return run(rows, etaScale, rationales);
     } finally {
       lock.readLock().unlock();
     }
@@ -186,7 +202,10 @@ public final class AdaplerRuntime implements AutoCloseable {
     return encoded;
   }
 
-  private List<RowResult> run(List<EncodedRow> rows, float etaScale) throws InferenceException {
+  private List<RowResult> run(List<EncodedRow> rows, float etaScale, boolean rationales)
+      throws InferenceException {
+    // A bundle without the output silently has no rationales, as RuntimeOptions documents.
+    boolean kept = rationales && bundle.manifest().hasKeptPositions();
     int[] lengths = rows.stream().mapToInt(EncodedRow::length).toArray();
     return batcher.run(lengths, batch -> {
       List<EncodedRow> members = new ArrayList<>(batch.size());
@@ -194,7 +213,8 @@ public final class AdaplerRuntime implements AutoCloseable {
         members.add(rows.get(r));
       }
       try {
-        List<BatchExecutor.RawRow> raw = executor.run(members, batch.paddedLength(), etaScale);
+        List<BatchExecutor.RawRow> raw = executor.run(members, batch.paddedLength(), etaScale,
+            kept);
         long start = System.nanoTime();
         List<RowResult> out = new ArrayList<>(raw.size());
         for (int k = 0; k < raw.size(); k++) {
@@ -209,30 +229,6 @@ public final class AdaplerRuntime implements AutoCloseable {
             + " tokens at eta_scale " + etaScale + ": " + e.getMessage(), e);
       }
     });
-  }
-
-  private void checkRow(int i, EncodedRow row) {
-    var g = bundle.manifest().geometry();
-    if (row.length() > g.maxPositions()) {
-      throw new IllegalArgumentException("row " + i + " has " + row.length()
-          + " tokens, expected at most " + g.maxPositions() + " (geometry.max_positions)");
-    }
-    for (int j = 0; j < row.length(); j++) {
-      long id = row.ids()[j];
-      long type = row.typeIds()[j];
-      if (id < 0 || id >= g.vocabSize() || type < 0 || type >= g.typeVocabSize()) {
-        throw new IllegalArgumentException("row " + i + " token " + j + ": expected id in [0, "
-            + g.vocabSize() + ") and type in [0, " + g.typeVocabSize() + "), found id " + id
-            + " type " + type + " (row " + Arrays.toString(row.ids()) + ")");
-      }
-    }
-  }
-
-  private static void checkEta(float etaScale) {
-    if (!(etaScale >= 0) || Float.isInfinite(etaScale)) {
-      throw new IllegalArgumentException("etaScale must be a finite number >= 0, found "
-          + etaScale);
-    }
   }
 
   private void checkOpen() {

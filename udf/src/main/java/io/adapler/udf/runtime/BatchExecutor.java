@@ -34,26 +34,24 @@ final class BatchExecutor {
   private final OrtEnvironment env;
   private final OrtSession session;
   private final long padId;
-  private final Set<String> requested;
   private final StatsRecorder stats;
 
-  BatchExecutor(OrtEnvironment env, OrtSession session, long padId, boolean keptPositions,
-      StatsRecorder stats) {
+  BatchExecutor(OrtEnvironment env, OrtSession session, long padId, StatsRecorder stats) {
     this.env = env;
     this.stats = stats;
     this.session = session;
     this.padId = padId;
-    this.requested = keptPositions
-        ? Set.of(LOGITS, LAYER_LENGTHS, KEPT_POSITIONS)
-        : Set.of(LOGITS, LAYER_LENGTHS);
   }
 
   /**
    * Runs rows right-padded to {@code paddedLength}.
    *
+   * @param keptPositions whether to fetch {@code kept_positions} too (the graph must have it);
+   *     chosen per call, so that one session serves callers with and without rationales
    * @return one raw output per row, in the given order
    */
-  List<RawRow> run(List<EncodedRow> rows, int paddedLength, float etaScale) throws OrtException {
+  List<RawRow> run(List<EncodedRow> rows, int paddedLength, float etaScale,
+      boolean keptPositions) throws OrtException {
     long start = System.nanoTime();
     int b = rows.size();
     int t = paddedLength;
@@ -87,20 +85,24 @@ final class BatchExecutor {
           TOKEN_TYPE_IDS, typesT, ETA_SCALE, etaT);
       long prepared = System.nanoTime();
       stats.prepared(prepared - start);
+      Set<String> requested = keptPositions
+          ? Set.of(LOGITS, LAYER_LENGTHS, KEPT_POSITIONS)
+          : Set.of(LOGITS, LAYER_LENGTHS);
       try (OrtSession.Result result = session.run(inputs, requested)) {
         long ran = System.nanoTime();
         stats.ran(ran - prepared);
-        List<RawRow> out = rows(result, b);
+        List<RawRow> out = rows(result, b, keptPositions);
         stats.output(System.nanoTime() - ran);
         return out;
       }
     }
   }
 
-  private List<RawRow> rows(OrtSession.Result result, int b) throws OrtException {
+  private static List<RawRow> rows(OrtSession.Result result, int b, boolean keptPositions)
+      throws OrtException {
     float[][] logits = (float[][]) value(result, LOGITS, b);
     long[][] lengths = (long[][]) value(result, LAYER_LENGTHS, b);
-    long[][] kept = requested.contains(KEPT_POSITIONS)
+    long[][] kept = keptPositions
         ? (long[][]) value(result, KEPT_POSITIONS, b)
         : null;
     List<RawRow> out = new ArrayList<>(b);

@@ -50,7 +50,7 @@ final class GraphSignature {
         new long[] {m.tokenizer().clsTokenId(), m.tokenizer().sepTokenId()}, new long[2]);
     GraphSignature g = new GraphSignature(bundle);
     try {
-      BatchExecutor.RawRow out = executor.run(List.of(row), 2, 0f).get(0);
+      BatchExecutor.RawRow out = executor.run(List.of(row), 2, 0f, m.hasKeptPositions()).get(0);
       g.expect("logits per row", m.geometry().classes() + " values (geometry.classes)",
           out.logits().length + " values", out.logits().length == m.geometry().classes());
       long[] lengths = out.layerLengths();

@@ -12,7 +12,10 @@ import io.adapler.udf.batch.BatchingStrategy;
  * @param tokenBudget most padded tokens per batch (rows times the batch's longest row)
  * @param maxBatchRows most rows per batch (for {@link BatchingStrategy#FIXED}: the batch size)
  * @param batching how rows are cut into batches
- * @param rationales whether to report the tokens that reach the last layer, with offsets
+ * @param rationales whether calls that do not choose report the tokens that reach the last
+ *     layer, with offsets; {@link AdaplerRuntime#scoreEncoded(java.util.List, float, boolean)}
+ *     chooses per call, so this is not part of a runtime's identity in a {@link
+ *     RuntimeRegistry}
  */
 public record RuntimeOptions(
     Device device,

@@ -48,7 +48,8 @@ public final class RuntimeRegistry implements AutoCloseable {
   /**
    * Returns the runtime for a bundle and the options' device, opening it on first use. Later
    * calls with the same bundle and device get the same runtime, whatever their other options
-   * (a difference is logged).
+   * (a difference is logged). Rationales need no runtime of their own: callers choose them per
+   * call ({@link AdaplerRuntime#scoreEncoded(java.util.List, float, boolean)}).
    *
    * @param bundle a verified bundle
    * @param options device, threads, batching

@@ -24,7 +24,8 @@ import org.apache.spark.util.LongAccumulator;
  *
  * <p>The result has every input column followed by {@link ScoredColumns#SCHEMA}: label,
  * label_index, probabilities, input_length, layer_lengths, flops_speedup, truncated, status,
- * error, flops_full, flops_adaptive. Exactly one output row per input row. The schema and the
+ * error, flops_full, flops_adaptive, and with {@link ScoreOptions#rationales()} a last column,
+ * {@link ScoredColumns#RATIONALE}. Exactly one output row per input row. The schema and the
  * bundle are checked on the driver before any task runs.
  */
 public final class AdaplerScoring {
@@ -59,6 +60,7 @@ public final class AdaplerScoring {
     ModelBundle bundle = BundleLoader.shared().load(options.bundle(),
         input.sparkSession().sparkContext().hadoopConfiguration());
     checkPairs(bundle, options);
+    checkRationales(bundle, options);
     // Opening a CPU session here checks the graph against the manifest before any task runs;
     // in local mode the tasks then share this very runtime.
     RuntimeRegistry.shared().get(bundle, RuntimeOptions.defaults());
@@ -75,7 +77,7 @@ public final class AdaplerScoring {
    */
   public static StructType outputSchema(StructType input, ScoreOptions options) {
     checkTextColumns(input, options);
-    return ScoredColumns.append(input);
+    return ScoredColumns.append(input, options.rationales());
   }
 
   /** The text (and pair) column must be there and hold strings. */
@@ -96,6 +98,14 @@ public final class AdaplerScoring {
       throw new IllegalArgumentException("the " + role + " column '" + name + "' must be a "
           + "string, found " + type.simpleString() + "; cast it first (e.g. col(\"" + name
           + "\").cast(\"string\")) or choose another column");
+    }
+  }
+
+  private static void checkRationales(ModelBundle bundle, ScoreOptions options) {
+    if (options.rationales() && !bundle.manifest().hasKeptPositions()) {
+      throw new IllegalArgumentException("rationales were asked for, but the graph of bundle "
+          + bundle.label() + " has no kept_positions output; re-export it with the model/ "
+          + "exporter or turn rationales off");
     }
   }
 

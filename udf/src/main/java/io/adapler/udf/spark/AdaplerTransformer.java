@@ -52,6 +52,8 @@ public final class AdaplerTransformer extends Transformer implements MLWritable 
   private final IntParam tokenBudgetP;
   /** Most rows per batch. */
   private final IntParam maxBatchRowsP;
+  /** Add the rationale column. */
+  private final BooleanParam rationalesP;
 
   /** Creates a transformer with a random uid. */
   public AdaplerTransformer() {
@@ -76,6 +78,8 @@ public final class AdaplerTransformer extends Transformer implements MLWritable 
         ParamValidators.gtEq(0));
     maxBatchRowsP = new IntParam(this, "maxBatchRows", "most rows per batch",
         ParamValidators.gtEq(1));
+    rationalesP = new BooleanParam(this, "rationales", "add a rationale column: per OK row, "
+        + "the word pieces that reached the last layer, with character offsets into the text");
     setDefault(textColP, "text");
     setDefault(pairColP, "");
     setDefault(etaScaleP, 1f);
@@ -83,6 +87,7 @@ public final class AdaplerTransformer extends Transformer implements MLWritable 
     setDefault(allowCpuFallbackP, false);
     setDefault(tokenBudgetP, 0);
     setDefault(maxBatchRowsP, 64);
+    setDefault(rationalesP, false);
   }
 
   // Spark ML finds a stage's Params through its public no-argument methods returning Param.
@@ -127,6 +132,11 @@ public final class AdaplerTransformer extends Transformer implements MLWritable 
     return maxBatchRowsP;
   }
 
+  /** Returns the rationales Param. */
+  public BooleanParam rationales() {
+    return rationalesP;
+  }
+
   public AdaplerTransformer setBundle(String value) {
     return (AdaplerTransformer) set(bundleP, value);
   }
@@ -159,6 +169,10 @@ public final class AdaplerTransformer extends Transformer implements MLWritable 
     return (AdaplerTransformer) set(maxBatchRowsP, value);
   }
 
+  public AdaplerTransformer setRationales(boolean value) {
+    return (AdaplerTransformer) set(rationalesP, value);
+  }
+
   /** Returns the options these Params describe. */
   public ScoreOptions scoreOptions() {
     if (!isDefined(bundleP)) {
@@ -168,7 +182,8 @@ public final class AdaplerTransformer extends Transformer implements MLWritable 
     ScoreOptions.Builder b = ScoreOptions.builder($(bundleP)).optTextColumn($(textColP))
         .optPairColumn($(pairColP)).optDevice($(deviceP))
         .optAllowCpuFallback((Boolean) $(allowCpuFallbackP))
-        .optTokenBudget((Integer) $(tokenBudgetP)).optMaxBatchRows((Integer) $(maxBatchRowsP));
+        .optTokenBudget((Integer) $(tokenBudgetP)).optMaxBatchRows((Integer) $(maxBatchRowsP))
+        .optRationales((Boolean) $(rationalesP));
     if (isSet(etaScaleP)) { // unset: the bundle's default, not this Param's declared 1
       b.optEtaScale((Float) $(etaScaleP));
     }

@@ -95,6 +95,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             : CpuThreading.forCores(options.intraOpThreads()))
         .optTokenBudget(options.tokenBudget())
         .optMaxBatchRows(options.maxBatchRows())
+        // Rationales are asked for per call (scoreChunk), so the runtime's default is moot and
+        // jobs with and without them share one runtime.
         .optRationales(false)
         .build();
     return RuntimeRegistry.shared().get(bundle, ro);
@@ -122,9 +124,9 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
       String pair = pairIndex < 0 || row.isNullAt(pairIndex) ? null : row.getString(pairIndex);
       int chars = (text == null ? 0 : text.length()) + (pair == null ? 0 : pair.length());
       if (text == null || (pairIndex >= 0 && pair == null)) {
-        out[i] = ScoredColumns.unscored(row, RowStatus.NULL, null);
+        out[i] = unscored(row, RowStatus.NULL, null);
       } else if (chars > options.maxTextChars()) {
-        out[i] = ScoredColumns.unscored(row, RowStatus.ERROR, "text has " + chars
+        out[i] = unscored(row, RowStatus.ERROR, "text has " + chars
             + " characters, more than the limit of " + options.maxTextChars()
             + " (max-text-chars)");
       } else {
@@ -143,7 +145,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         continue; // tokenization failed: out[i] already says why
       }
       if (e.length() <= specials) {
-        out[i] = ScoredColumns.unscored(chunk.get(i), RowStatus.EMPTY, null);
+        out[i] = unscored(chunk.get(i), RowStatus.EMPTY, null);
       } else {
         toScore.add(i);
         toScoreRows.add(e);
@@ -154,7 +156,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   }
 
   /** Tokenizes all rows at once; if that fails, row by row, so only bad rows get ERROR. */
-  private static List<EncodedRow> encode(AdaplerRuntime runtime, List<Row> chunk,
+  private List<EncodedRow> encode(AdaplerRuntime runtime, List<Row> chunk,
       List<TextRow> texts, List<Integer> rows, Row[] out) {
     try {
       return runtime.encode(texts);
@@ -165,12 +167,17 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
           encoded.add(runtime.encode(List.of(texts.get(k))).get(0));
         } catch (RuntimeException e) {
           encoded.add(null);
-          out[rows.get(k)] = ScoredColumns.unscored(chunk.get(rows.get(k)), RowStatus.ERROR,
+          out[rows.get(k)] = unscored(chunk.get(rows.get(k)), RowStatus.ERROR,
               "tokenization failed: " + e);
         }
       }
       return encoded;
     }
+  }
+
+  /** A row without a prediction; its rationale (when asked for) is null too. */
+  private Row unscored(Row input, RowStatus status, String error) {
+    return ScoredColumns.unscored(input, status, error, options.rationales());
   }
 
   /** Scores rows; on failure splits them in halves until the failing rows stand alone. */
@@ -180,13 +187,15 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
       return;
     }
     try {
-      List<RowResult> results = runtime.scoreEncoded(encoded, options.etaScale());
+      List<RowResult> results = runtime.scoreEncoded(encoded, options.etaScale(),
+          options.rationales());
       for (int k = 0; k < rows.size(); k++) {
-        out[rows.get(k)] = ScoredColumns.scored(chunk.get(rows.get(k)), results.get(k));
+        out[rows.get(k)] = ScoredColumns.scored(chunk.get(rows.get(k)), results.get(k),
+            options.rationales());
       }
     } catch (Exception e) {
       if (rows.size() == 1) {
-        out[rows.get(0)] = ScoredColumns.unscored(chunk.get(rows.get(0)), RowStatus.ERROR,
+        out[rows.get(0)] = unscored(chunk.get(rows.get(0)), RowStatus.ERROR,
             String.valueOf(e.getMessage()));
         return;
       }

@@ -23,6 +23,8 @@ import java.util.Set;
  * @param maxBatchRows most rows per batch
  * @param chunkRows rows tokenized and length-sorted together before batches are cut
  * @param maxTextChars longer texts get status ERROR instead of being tokenized
+ * @param rationales add the {@link ScoredColumns#RATIONALE} column: the word pieces that
+ *     reached the last layer, with their character offsets
  */
 public record ScoreOptions(
     String bundle,
@@ -35,7 +37,8 @@ public record ScoreOptions(
     int tokenBudget,
     int maxBatchRows,
     int chunkRows,
-    int maxTextChars) implements Serializable {
+    int maxTextChars,
+    boolean rationales) implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -73,7 +76,7 @@ public record ScoreOptions(
   public ScoreOptions withEtaScaleOr(float bundleDefault) {
     return etaScale != null ? this : new ScoreOptions(bundle, textColumn, pairColumn,
         bundleDefault, device, allowCpuFallback, intraOpThreads, tokenBudget, maxBatchRows,
-        chunkRows, maxTextChars);
+        chunkRows, maxTextChars, rationales);
   }
 
   /**
@@ -100,6 +103,7 @@ public record ScoreOptions(
     private int maxBatchRows = 64;
     private int chunkRows = 1024;
     private int maxTextChars = 10_000_000;
+    private boolean rationales;
 
     private Builder(String bundle) {
       this.bundle = bundle;
@@ -165,10 +169,19 @@ public record ScoreOptions(
       return this;
     }
 
+    /**
+     * Adds the {@code rationale} column: per OK row, the word pieces that reached the last
+     * layer with their character offsets (default false: the column is absent).
+     */
+    public Builder optRationales(boolean rationales) {
+      this.rationales = rationales;
+      return this;
+    }
+
     /** Returns the validated options. */
     public ScoreOptions build() {
       return new ScoreOptions(bundle, textColumn, pairColumn, etaScale, device, allowCpuFallback,
-          intraOpThreads, tokenBudget, maxBatchRows, chunkRows, maxTextChars);
+          intraOpThreads, tokenBudget, maxBatchRows, chunkRows, maxTextChars, rationales);
     }
   }
 }

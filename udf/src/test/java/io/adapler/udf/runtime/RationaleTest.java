@@ -92,4 +92,24 @@ class RationaleTest {
     assertTrue(fromIds.rationale().isEmpty());
     assertArrayEquals(g.run(1f).keptPositions(), fromIds.keptPositions());
   }
+
+  @Test
+  void eachCallGetsTheRationalesItAsksForWhateverTheRuntimeWasOpenedWith() throws Exception {
+    GoldenRow g = TinyBundle.goldens().get(10);
+    var encoded = runtime.encode(List.of(g.textRow()));
+    try (AdaplerRuntime off = AdaplerRuntime.open(bundle,
+        RuntimeOptions.builder().optRationales(false).build())) {
+      for (AdaplerRuntime rt : List.of(runtime, off)) {
+        RowResult on = rt.scoreEncoded(encoded, 1f, true).get(0);
+        assertArrayEquals(g.run(1f).keptPositions(), on.keptPositions(), rt.options().toString());
+        assertEquals(1, on.rationale().size()); // the [UNK] of the emoji; [CLS] is left out
+        assertEquals(runtime.score(List.of(g.textRow()), 1f).get(0).rationale(), on.rationale());
+        RowResult none = rt.scoreEncoded(encoded, 1f, false).get(0);
+        assertTrue(none.rationale().isEmpty());
+        assertEquals(0, none.keptPositions().length);
+        assertArrayEquals(on.layerLengths(), none.layerLengths());
+        assertArrayEquals(on.probabilities(), none.probabilities());
+      }
+    }
+  }
 }
