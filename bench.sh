@@ -11,8 +11,8 @@
 #
 # --soak runs the memory soak instead (io.adapler.bench.MemorySoak): 50,000 rows through one
 # local-mode executor, heap and resident memory sampled every 2,000 rows, exit 1 when the
-# resident memory grows more than 5% after warm-up. About 25-40 minutes on 2 cores with the
-# shipped model; the heap is pinned (-Xms = -Xmx, pre-touched) so that RSS growth is native.
+# resident memory grows more than 5% after warm-up. About 25 minutes on 2 free cores with the
+# shipped model (hours on a busy machine); the heap is pinned (-Xms = -Xmx, pre-touched) so that RSS growth is native.
 #
 #   ./bench.sh --soak                                    # ./bench.sh --soak --help for options
 #   ./bench.sh --soak --bundle samples/models/tiny-random --rows 20000
