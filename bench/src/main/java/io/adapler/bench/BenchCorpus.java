@@ -30,32 +30,60 @@ record BenchCorpus(List<String> ids, List<TextRow> texts) {
    * @throws IllegalArgumentException when the files are missing or hold fewer mails
    */
   static BenchCorpus sample(Path dir, int rows, long seed) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    List<String[]> all = new ArrayList<>();
-    for (String split : SPLITS) {
-      Path file = dir.resolve(split);
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException("missing " + file + ": expected the SpamAssassin"
-            + " splits; run model/scripts/prepare-spam-data.sh (bench.sh does)");
-      }
-      try (BufferedReader in = Files.newBufferedReader(file)) {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          if (!line.isBlank()) {
-            JsonNode row = json.readTree(line);
-            all.add(new String[] {row.get("id").asText(), row.get("text").asText()});
-          }
-        }
-      }
-    }
+    List<String[]> all = shuffled(dir, seed);
     if (all.size() < rows) {
       throw new IllegalArgumentException("asked for " + rows + " rows, but " + dir + " holds "
           + all.size() + " mails");
     }
+    return of(all.subList(0, rows));
+  }
+
+  /**
+   * Reads every mail of {@code source}, in the seed's order: a directory of the three splits,
+   * or one {@code .jsonl} file of {@code id} and {@code text} (the repository's 400-mail sample).
+   */
+  static BenchCorpus all(Path source, long seed) throws IOException {
+    return of(shuffled(source, seed));
+  }
+
+  private static List<String[]> shuffled(Path source, long seed) throws IOException {
+    List<String[]> all = new ArrayList<>();
+    if (Files.isRegularFile(source)) {
+      read(source, all);
+    } else {
+      for (String split : SPLITS) {
+        Path file = source.resolve(split);
+        if (!Files.isRegularFile(file)) {
+          throw new IllegalArgumentException("missing " + file + ": expected the SpamAssassin"
+              + " splits; run model/scripts/prepare-spam-data.sh (bench.sh does)");
+        }
+        read(file, all);
+      }
+    }
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException("no mails in " + source);
+    }
     all.sort(Comparator.comparing(r -> r[0])); // file order must not matter, only the seed
     Collections.shuffle(all, new Random(seed));
-    List<String> ids = new ArrayList<>(rows);
-    List<TextRow> texts = new ArrayList<>(rows);
-    for (String[] r : all.subList(0, rows)) {
+    return all;
+  }
+
+  private static void read(Path file, List<String[]> into) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    try (BufferedReader in = Files.newBufferedReader(file)) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (!line.isBlank()) {
+          JsonNode row = json.readTree(line);
+          into.add(new String[] {row.get("id").asText(), row.get("text").asText()});
+        }
+      }
+    }
+  }
+
+  private static BenchCorpus of(List<String[]> rows) {
+    List<String> ids = new ArrayList<>(rows.size());
+    List<TextRow> texts = new ArrayList<>(rows.size());
+    for (String[] r : rows) {
       ids.add(r[0]);
       texts.add(TextRow.of(r[1]));
     }
