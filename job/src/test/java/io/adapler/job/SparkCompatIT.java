@@ -44,8 +44,7 @@ class SparkCompatIT {
   @CsvSource({"spark-4.0, 4.0.1", "spark-4.1, 4.1.0"})
   void theJarWritesTheSameRowsOnAnotherSparkLine(String module, String version)
       throws Exception {
-    String out = run(module, ChildJob.readClasspath(compatDir().resolve(module)
-        .resolve("target/spark-classpath.txt")));
+    String out = run(module, ChildJob.readClasspath(sparkClasspathFile(module)));
     assertTrue(out.contains(", Spark " + version + " -> "), () -> "not on Spark " + version
         + ":\n" + out);
     Map<String, Row> rows = ScoredOutputs.byId(dir.resolve(module).toString());
@@ -66,14 +65,21 @@ class SparkCompatIT {
         List.of("--input", JobTestSupport.sampleCorpus(), "--input-format", "json",
             "--id-column", "id", "--pass-through", "gold_label", "--bundle",
             JobTestSupport.tinyBundle(), "--output", dir.resolve(label).toString(),
-            "--partitions", "3", "--chunk-rows", "50", "--progress-seconds", "0"));
+            "--partitions", "3", "--chunk-rows", "50",
+            // Progress on: its SparkListener and accumulator are Spark API too.
+            "--progress-seconds", "1"));
     assertEquals(0, job.await(240), job::logs);
     return job.out();
   }
 
-  /** The compat modules' directory: failsafe passes it, an IDE runs in the module. */
-  private static Path compatDir() {
+  /**
+   * The classpath file a compat module ({@code spark-4.0}) wrote; failsafe passes the modules'
+   * directory, an IDE runs in the repository.
+   */
+  static Path sparkClasspathFile(String module) {
     String configured = System.getProperty("adapler.it.compatDir");
-    return configured != null ? Paths.get(configured) : JobTestSupport.root().resolve("compat");
+    Path compat = configured != null ? Paths.get(configured)
+        : JobTestSupport.root().resolve("compat");
+    return compat.resolve(module).resolve("target/spark-classpath.txt");
   }
 }
