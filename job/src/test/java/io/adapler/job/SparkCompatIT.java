@@ -3,6 +3,8 @@ package io.adapler.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -18,8 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * One application jar for every supported Spark line: {@code target/adapler-job.jar}, built
  * against the project's Spark (4.2), runs {@link ScoringJob} in a child JVM on the Spark 4.0
- * and 4.1 jars (classpaths the {@code compat} modules resolve) and writes the same rows as on
- * 4.2. Each child prints the Spark version it ran on, which proves the swap took.
+ * and 4.1 jars (classpaths the {@code compat} modules resolve) and writes the same rows and
+ * summary as on 4.2. Each child prints the Spark version it ran on, which proves the swap took.
  */
 class SparkCompatIT {
   @TempDir static Path dir;
@@ -47,10 +49,33 @@ class SparkCompatIT {
     String out = run(module, ChildJob.readClasspath(sparkClasspathFile(module)));
     assertTrue(out.contains(", Spark " + version + " -> "), () -> "not on Spark " + version
         + ":\n" + out);
+    // The progress tally (a SparkListener over task-end accumulator updates) saw every row.
+    assertTrue(out.contains("[adapler] scored 400 of 400 rows in "), out);
     Map<String, Row> rows = ScoredOutputs.byId(dir.resolve(module).toString());
     // Every column: ids, label, status, lengths exactly, probabilities within 1e-6.
     ScoredOutputs.assertSameRows(reference, rows);
     assertTrue(rows.values().stream().allMatch(r -> "OK".equals(r.getAs("status"))));
+    assertSameSummary(summary("spark-4.2"), summary(module));
+  }
+
+  /** The summary's figures come from a Spark Observation: the same on every line. */
+  private static void assertSameSummary(JsonNode expected, JsonNode actual) {
+    for (String exact : List.of("rows", "statusCounts", "malformedRecords", "truncatedRows")) {
+      assertEquals(expected.get(exact), actual.get(exact), exact);
+    }
+    for (String mean : List.of("corpusFlopsSpeedup", "meanInputLength")) {
+      assertEquals(expected.get(mean).asDouble(), actual.get(mean).asDouble(), 1e-9, mean);
+    }
+    assertEquals(expected.get("meanLayerLengths").size(), actual.get("meanLayerLengths").size());
+    for (int l = 0; l < expected.get("meanLayerLengths").size(); l++) {
+      assertEquals(expected.get("meanLayerLengths").get(l).asDouble(),
+          actual.get("meanLayerLengths").get(l).asDouble(), 1e-9, "meanLayerLengths " + l);
+    }
+  }
+
+  private static JsonNode summary(String label) throws Exception {
+    return new ObjectMapper().readTree(Path.of(
+        ScoringJob.summaryDir(dir.resolve(label).toString()), "summary.json").toFile());
   }
 
   /**
