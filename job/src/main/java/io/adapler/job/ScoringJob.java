@@ -126,10 +126,12 @@ public final class ScoringJob {
     int layers = bundle.manifest().geometry().layers();
     float etaScale = o.etaScale() != null ? o.etaScale() : bundle.manifest().defaultEtaScale();
     Dataset<Row> input = CorpusReader.read(spark, o);
-    out.printf("[adapler] scoring %s (%s) with bundle %s at eta scale %s%s on %s -> %s%n",
+    // The Spark version is the cluster's, not the one built against: one jar serves 4.0 to 4.2.
+    out.printf("[adapler] scoring %s (%s) with bundle %s at eta scale %s%s on %s, Spark %s -> %s%n",
         o.input(), o.inputFormat(), bundle.label(), etaScale,
         o.etaScale() == null && bundle.manifest().operatingPoint() != null
-            ? " (the bundle's calibrated operating point)" : "", o.device(), o.output());
+            ? " (the bundle's calibrated operating point)" : "", o.device(), spark.version(),
+        o.output());
     Map<String, Object> total;
     Map<String, Object> scoredNow;
     PartsSummary parts = null;

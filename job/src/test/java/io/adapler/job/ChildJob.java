@@ -35,11 +35,19 @@ final class ChildJob {
    */
   static ChildJob start(Path logs, String label, List<String> args) throws IOException {
     Path build = buildDir();
-    Path classpathFile = build.resolve("local-classpath.txt");
-    if (!Files.exists(classpathFile)) {
-      throw new IllegalStateException(classpathFile + " is missing: run after `package` "
-          + "(mvn verify)");
-    }
+    return start(logs, label, build.resolve("classes") + java.io.File.pathSeparator
+        + readClasspath(build.resolve("local-classpath.txt")), args);
+  }
+
+  /**
+   * Starts the job on a classpath of the caller's choosing, e.g. the application jar and
+   * another Spark line's jars.
+   *
+   * @param classpath the whole classpath, {@link java.io.File#pathSeparator}-separated
+   */
+  static ChildJob start(Path logs, String label, String classpath, List<String> args)
+      throws IOException {
+    Path build = buildDir();
     Path root = JobTestSupport.root();
     List<String> cmd = new ArrayList<>(List.of(
         Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
@@ -48,9 +56,7 @@ final class ChildJob {
     cmd.addAll(List.of("-Xmx1g", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
         "-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2.properties"),
         "-Dspark.local.dir=" + Files.createDirectories(logs.resolve("spark-local")),
-        "-cp", build.resolve("classes") + java.io.File.pathSeparator
-            + Files.readString(classpathFile).strip(),
-        ScoringJob.class.getName()));
+        "-cp", classpath, ScoringJob.class.getName()));
     cmd.addAll(args);
     Path out = logs.resolve(label + ".out");
     Path err = logs.resolve(label + ".err");
@@ -63,8 +69,16 @@ final class ChildJob {
     return new ChildJob(pb.start(), out, err);
   }
 
+  /** A classpath file that {@code package} wrote, stripped; fails when it is missing. */
+  static String readClasspath(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      throw new IllegalStateException(file + " is missing: run after `package` (mvn verify)");
+    }
+    return Files.readString(file).strip();
+  }
+
   /** The module's build directory: failsafe passes it, an IDE runs in the module. */
-  private static Path buildDir() {
+  static Path buildDir() {
     String configured = System.getProperty("adapler.it.buildDir");
     return (configured != null ? Paths.get(configured) : Paths.get("target")).toAbsolutePath();
   }
