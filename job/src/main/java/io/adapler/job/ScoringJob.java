@@ -127,7 +127,8 @@ public final class ScoringJob {
     float etaScale = o.etaScale() != null ? o.etaScale() : bundle.manifest().defaultEtaScale();
     Dataset<Row> input = CorpusReader.read(spark, o);
     // The Spark version is the cluster's, not the one built against: one jar serves 4.0 to 4.2.
-    out.printf("[adapler] scoring %s (%s) with bundle %s at eta scale %s%s on %s, Spark %s -> %s%n",
+    out.printf("[adapler] scoring %s (%s) with bundle %s at eta scale %s%s on %s, Spark %s"
+        + " -> %s%n",
         o.input(), o.inputFormat(), bundle.label(), etaScale,
         o.etaScale() == null && bundle.manifest().operatingPoint() != null
             ? " (the bundle's calibrated operating point)" : "", o.device(), spark.version(),
