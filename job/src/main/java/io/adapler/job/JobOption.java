@@ -41,6 +41,12 @@ public enum JobOption {
           + "empty: the bundle's calibrated operating point if it has one, else 1."),
   DEVICE("device", "cpu",
       "cpu, cuda (the GPU Spark assigned to the task) or cuda:N (a fixed GPU)."),
+  GPU_PER_TASK("gpu-per-task", "1",
+      "With --device cuda or gpu: GPUs each scoring task asks for through a resource profile "
+          + "on the scoring stage only (0.5: two tasks share a GPU), so reading runs without "
+          + "one; needs standalone, YARN or Kubernetes and executors with GPUs. Ignored when "
+          + "the Spark conf sets spark.task.resource.gpu.amount (job-wide, every task) or in "
+          + "local mode; 0 turns it off."),
   ALLOW_CPU_FALLBACK("allow-cpu-fallback", "false",
       "Run on CPU with a warning when CUDA is asked for but not available."),
   INTRA_OP_THREADS("intra-op-threads", "0",

@@ -31,6 +31,7 @@ public record JobOptions(
     String bundle,
     Float etaScale,
     String device,
+    double gpuPerTask,
     boolean allowCpuFallback,
     int intraOpThreads,
     int tokenBudget,
@@ -143,7 +144,7 @@ public record JobOptions(
         v.get(JobOption.PAIR_COLUMN), v.get(JobOption.ID_COLUMN), list(v.get(JobOption.PASS_THROUGH)),
         required(v, JobOption.OUTPUT), mode,
         integer(v, JobOption.PARTITIONS, 0), required(v, JobOption.BUNDLE), etaScale(v),
-        v.get(JobOption.DEVICE).strip(), bool(v, JobOption.ALLOW_CPU_FALLBACK),
+        v.get(JobOption.DEVICE).strip(), gpuPerTask(v), bool(v, JobOption.ALLOW_CPU_FALLBACK),
         integer(v, JobOption.INTRA_OP_THREADS, 0), integer(v, JobOption.TOKEN_BUDGET, 0),
         integer(v, JobOption.MAX_BATCH_ROWS, 1), integer(v, JobOption.CHUNK_ROWS, 1),
         integer(v, JobOption.MAX_TEXT_CHARS, 1), bool(v, JobOption.SUMMARY),
@@ -194,6 +195,21 @@ public record JobOptions(
     }
     throw new IllegalArgumentException("--" + o.flag() + " must be an integer >= " + min
         + ", found '" + v.get(o) + "'");
+  }
+
+  /** GPUs per scoring task: 0, a fraction up to 1, or a whole number (as Spark takes them). */
+  private static double gpuPerTask(Map<JobOption, String> v) {
+    try {
+      double g = Double.parseDouble(v.get(JobOption.GPU_PER_TASK).strip());
+      if (g >= 0 && (g <= 1 || g == Math.rint(g)) && Double.isFinite(g)) {
+        return g;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--gpu-per-task must be 0, a fraction up to 1 (tasks "
+        + "share a GPU) or a whole number of GPUs, found '" + v.get(JobOption.GPU_PER_TASK)
+        + "'");
   }
 
   /** The eta scale asked for, or null for the bundle's default. */

@@ -6,6 +6,7 @@ import io.adapler.udf.bundle.BundleLoadException;
 import io.adapler.udf.bundle.BundleLoader;
 import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.spark.AdaplerScoring;
+import io.adapler.udf.spark.GpuStageProfile;
 import io.adapler.udf.spark.ScoreOptions;
 import io.adapler.udf.spark.ScoredColumns;
 import java.io.IOException;
@@ -133,6 +134,10 @@ public final class ScoringJob {
         o.etaScale() == null && bundle.manifest().operatingPoint() != null
             ? " (the bundle's calibrated operating point)" : "", o.device(), spark.version(),
         o.output());
+    if (!o.device().startsWith("cpu")) {
+      out.println("[adapler] GPUs: " + GpuStageProfile.decide(scoreOptions(o),
+          spark.sparkContext().conf()).reason());
+    }
     Map<String, Object> total;
     Map<String, Object> scoredNow;
     PartsSummary parts = null;
@@ -216,7 +221,8 @@ public final class ScoringJob {
     }
     return b.optTextColumn(o.textColumn())
         .optPairColumn(o.pairs() ? o.pairColumn() : null)
-        .optDevice(o.device()).optAllowCpuFallback(o.allowCpuFallback())
+        .optDevice(o.device()).optTaskGpus(o.gpuPerTask())
+        .optAllowCpuFallback(o.allowCpuFallback())
         .optIntraOpThreads(o.intraOpThreads()).optTokenBudget(o.tokenBudget())
         .optMaxBatchRows(o.maxBatchRows()).optChunkRows(o.chunkRows())
         .optMaxTextChars(o.maxTextChars()).optRationales(o.rationales()).build();

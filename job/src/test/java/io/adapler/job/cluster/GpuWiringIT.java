@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * GPU scheduling wired end to end, on a machine without GPUs: two standalone workers discover
  * one "GPU" each with the shipped conf/gpu-discovery.sh (a fake nvidia-smi reports GPU 1 on the
  * first worker and GPU 3 on the second), the job runs with the shipped conf/spark-gpu.conf
- * (one GPU per executor, tasks sharing it) and {@code --device cuda --allow-cpu-fallback true}.
+ * (one GPU per executor) plus the job-wide {@code spark.task.resource.gpu.amount} (every task
+ * holds half the GPU: the fallback where stage-level scheduling is not available; see
+ * {@link GpuStageIT} for the stage profile) and {@code --device cuda --allow-cpu-fallback true}.
  * Every task's runtime must be asked for the CUDA device of the address Spark assigned to that
  * task (cuda:1 on one executor, cuda:3 on the other), each executor must open one runtime for
  * all its tasks, and the job must still score every row (on the CPU, this build having no CUDA).
@@ -59,6 +61,19 @@ class GpuWiringIT {
 
   @BeforeAll
   static void runTheJobOnGpuWorkers() throws Exception {
+    cluster = startGpuCluster("gpu");
+    output = cluster.dir().resolve("output/gpu");
+    cluster.awaitWorkers(Duration.ofSeconds(120));
+    Map<String, String> conf = gpuConf();
+    conf.put("spark.task.resource.gpu.amount", "0.5"); // the executor's two tasks share its GPU
+    List<String> jobArgs = new ArrayList<>(StandaloneClusterIT.jobArgs(output));
+    jobArgs.addAll(List.of("--device", "cuda", "--allow-cpu-fallback", "true"));
+    submission = cluster.submit("driver", sparkArgs(conf), ClusterPaths.jobJar(), jobArgs,
+        Duration.ofMinutes(5));
+  }
+
+  /** Starts two workers with one fake GPU each, discovered by the shipped script. */
+  static StandaloneCluster startGpuCluster(String name) throws Exception {
     Path fakeBin = ClusterPaths.buildDir().resolve("it-cluster/fake-gpu-bin");
     Files.createDirectories(fakeBin);
     Path nvidiaSmi = fakeBin.resolve("nvidia-smi");
@@ -75,32 +90,34 @@ class GpuWiringIT {
           .withConf("spark.worker.resource.gpu.discoveryScript", discovery)
           .withEnv("PATH", path).withEnv("FAKE_GPU_INDICES", gpu));
     }
-    cluster = StandaloneCluster.start("gpu", workers);
-    output = cluster.dir().resolve("output/gpu");
-    cluster.awaitWorkers(Duration.ofSeconds(120));
+    return StandaloneCluster.start(name, workers);
+  }
 
-    List<String> sparkArgs = new ArrayList<>(List.of("--properties-file",
-        ClusterPaths.repoRoot().resolve("conf/spark-gpu.conf").toString()));
+  /** The test-sized Spark settings over conf/spark-gpu.conf, without a task GPU amount. */
+  static Map<String, String> gpuConf() {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("spark.executor.cores", "2");
     conf.put("spark.cores.max", "4");
     conf.put("spark.executor.memory", "512m");
     conf.put("spark.driver.memory", "768m");
     conf.put("spark.executor.resource.gpu.amount", "1");
-    conf.put("spark.task.resource.gpu.amount", "0.5"); // the executor's two tasks share its GPU
     conf.put("spark.sql.shuffle.partitions", "4");
     conf.put("spark.scheduler.minRegisteredResourcesRatio", "1.0");
     conf.put("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
     conf.put("spark.executor.defaultJavaOptions",
         String.join(" ", StandaloneCluster.testJvmOptions()));
+    return conf;
+  }
+
+  /** spark-submit's arguments: the shipped GPU properties file, then the settings. */
+  static List<String> sparkArgs(Map<String, String> conf) {
+    List<String> sparkArgs = new ArrayList<>(List.of("--properties-file",
+        ClusterPaths.repoRoot().resolve("conf/spark-gpu.conf").toString()));
     conf.forEach((k, v) -> {
       sparkArgs.add("--conf");
       sparkArgs.add(k + "=" + v);
     });
-    List<String> jobArgs = new ArrayList<>(StandaloneClusterIT.jobArgs(output));
-    jobArgs.addAll(List.of("--device", "cuda", "--allow-cpu-fallback", "true"));
-    submission = cluster.submit("driver", sparkArgs, ClusterPaths.jobJar(), jobArgs,
-        Duration.ofMinutes(5));
+    return sparkArgs;
   }
 
   @AfterAll
@@ -119,6 +136,14 @@ class GpuWiringIT {
   @Test
   void theJobCompletesOnTheCpuAndScoresEveryRow() throws Exception {
     assertEquals(0, submission.exitCode(), submission::describe);
+    spark = SparkSession.builder().master("local[1]").appName("adapler-gpu-it-reader")
+        .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1").getOrCreate();
+    assertEveryRowOk(spark, output);
+  }
+
+  /** The output holds every input id once, each with status OK. */
+  static void assertEveryRowOk(SparkSession spark, Path output) throws Exception {
     Set<String> inputIds = new TreeSet<>();
     ObjectMapper json = new ObjectMapper();
     for (String line : Files.readAllLines(ClusterPaths.sampleCorpus())) {
@@ -126,9 +151,6 @@ class GpuWiringIT {
         inputIds.add(json.readTree(line).get("id").asText());
       }
     }
-    spark = SparkSession.builder().master("local[1]").appName("adapler-gpu-it-reader")
-        .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.host", "127.0.0.1").getOrCreate();
     List<Row> rows = spark.read().parquet(output.toString()).select("id", "status")
         .collectAsList();
     assertEquals(inputIds.size(), rows.size());

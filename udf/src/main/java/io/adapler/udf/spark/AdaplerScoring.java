@@ -6,6 +6,7 @@ import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.runtime.RuntimeOptions;
 import io.adapler.udf.runtime.RuntimeRegistry;
 import java.util.Arrays;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -27,6 +28,11 @@ import org.apache.spark.util.LongAccumulator;
  * error, flops_full, flops_adaptive, and with {@link ScoreOptions#rationales()} a last column,
  * {@link ScoredColumns#RATIONALE}. Exactly one output row per input row. The schema and the
  * bundle are checked on the driver before any task runs.
+ *
+ * <p>With device cuda and {@link ScoreOptions#taskGpus()} set, the scoring stage alone asks
+ * for GPUs ({@link GpuStageProfile}); the result is then a DataFrame over the scored RDD, and
+ * with adaptive execution on, Spark may run the stages before the input's last shuffle when
+ * this is called (to plan the RDD) rather than when the result is written.
  */
 public final class AdaplerScoring {
   private AdaplerScoring() {}
@@ -65,7 +71,18 @@ public final class AdaplerScoring {
     // in local mode the tasks then share this very runtime.
     RuntimeRegistry.shared().get(bundle, RuntimeOptions.defaults());
     ScoreOptions resolved = options.withEtaScaleOr(bundle.manifest().defaultEtaScale());
-    return input.mapPartitions(new PartitionScorer(resolved, input.schema(), rowsScored), Encoders.row(out));
+    PartitionScorer scorer = new PartitionScorer(resolved, input.schema(), rowsScored);
+    GpuStageProfile.Decision gpus =
+        GpuStageProfile.decide(resolved, input.sparkSession().sparkContext().conf());
+    if (!gpus.applies()) {
+      return input.mapPartitions(scorer, Encoders.row(out));
+    }
+    // A resource profile is an RDD property: score on the RDD and turn it back into rows.
+    // Spark runs everything pipelined with the scoring (up to the previous shuffle, and the
+    // write after it) in the scoring stage, with the profile.
+    JavaRDD<Row> scored = input.toJavaRDD().mapPartitions(scorer::call)
+        .withResources(gpus.profile());
+    return input.sparkSession().createDataFrame(scored, out);
   }
 
   /**

@@ -16,10 +16,14 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
@@ -33,6 +37,7 @@ import scala.Tuple2;
  */
 final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionScorer.class);
 
   private final ScoreOptions options;
   private final int textIndex;
@@ -54,6 +59,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     if (!input.hasNext()) {
       return input;
     }
+    logTaskGpus();
     AdaplerRuntime runtime = runtime(options, executorHadoopConf());
     return new Iterator<>() {
       private Iterator<Row> scored = List.<Row>of().iterator();
@@ -81,6 +87,16 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         return scored.next();
       }
     };
+  }
+
+  /** Logs the GPU addresses Spark gave the scoring task, so that a run shows who had one. */
+  private void logTaskGpus() {
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      ResourceInformation gpu = task.resourcesJMap().get(SparkDeviceResolver.GPU_RESOURCE);
+      LOG.info("scoring task (device {}) has GPU addresses {}", options.device(),
+          gpu == null ? "[]" : List.of(gpu.addresses()));
+    }
   }
 
   /** Returns the shared runtime for the options on the current task's device. */

@@ -25,6 +25,10 @@ import java.util.Set;
  * @param maxTextChars longer texts get status ERROR instead of being tokenized
  * @param rationales add the {@link ScoredColumns#RATIONALE} column: the word pieces that
  *     reached the last layer, with their character offsets
+ * @param taskGpus GPUs each scoring task asks for through a stage-level resource profile on
+ *     the scoring stage only (e.g. 0.5: two tasks share a GPU); 0, the default: no profile, the
+ *     tasks get what the job-wide {@code spark.task.resource.gpu.amount} gives. Only used with
+ *     device {@code cuda} or {@code gpu}; see {@link GpuStageProfile}
  */
 public record ScoreOptions(
     String bundle,
@@ -38,7 +42,8 @@ public record ScoreOptions(
     int maxBatchRows,
     int chunkRows,
     int maxTextChars,
-    boolean rationales) implements Serializable {
+    boolean rationales,
+    double taskGpus) implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -65,6 +70,11 @@ public record ScoreOptions(
           + "maxBatchRows, chunkRows, maxTextChars >= 1; found " + intraOpThreads + ", "
           + tokenBudget + ", " + maxBatchRows + ", " + chunkRows + ", " + maxTextChars);
     }
+    // Spark takes a fraction of one GPU (tasks share it) or a whole number of GPUs.
+    if (!(taskGpus >= 0) || (taskGpus > 1 && taskGpus != Math.rint(taskGpus))) {
+      throw new IllegalArgumentException("taskGpus must be 0 (no stage profile), a fraction up"
+          + " to 1 or a whole number of GPUs, found " + taskGpus);
+    }
   }
 
   /**
@@ -76,7 +86,7 @@ public record ScoreOptions(
   public ScoreOptions withEtaScaleOr(float bundleDefault) {
     return etaScale != null ? this : new ScoreOptions(bundle, textColumn, pairColumn,
         bundleDefault, device, allowCpuFallback, intraOpThreads, tokenBudget, maxBatchRows,
-        chunkRows, maxTextChars, rationales);
+        chunkRows, maxTextChars, rationales, taskGpus);
   }
 
   /**
@@ -104,6 +114,7 @@ public record ScoreOptions(
     private int chunkRows = 1024;
     private int maxTextChars = 10_000_000;
     private boolean rationales;
+    private double taskGpus; // 0: no stage-level profile
 
     private Builder(String bundle) {
       this.bundle = bundle;
@@ -178,10 +189,21 @@ public record ScoreOptions(
       return this;
     }
 
+    /**
+     * Asks for this many GPUs per scoring task with a resource profile on the scoring stage
+     * only, where the cluster manager supports it (default 0: none; the job-wide
+     * {@code spark.task.resource.gpu.amount} applies). Used with device cuda or gpu.
+     */
+    public Builder optTaskGpus(double gpus) {
+      this.taskGpus = gpus;
+      return this;
+    }
+
     /** Returns the validated options. */
     public ScoreOptions build() {
       return new ScoreOptions(bundle, textColumn, pairColumn, etaScale, device, allowCpuFallback,
-          intraOpThreads, tokenBudget, maxBatchRows, chunkRows, maxTextChars, rationales);
+          intraOpThreads, tokenBudget, maxBatchRows, chunkRows, maxTextChars, rationales,
+          taskGpus);
     }
   }
 }
