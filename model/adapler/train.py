@@ -40,6 +40,7 @@ import torch
 
 from .checkpoint import Checkpoint
 from .training.adapler_phase import AdaplerPhase, adapler_step
+from .training.branch import branch_run
 from .training.data import batches_of, collate, encode_split, load_data, read_jsonl
 from .training.epochs import run_epochs
 from .training.metrics import classification_metrics, evaluate
@@ -110,6 +111,18 @@ def train(out_dir, cfg: TrainConfig | None = None, initial: Checkpoint | None = 
     return run.state
 
 
+def explicit_settings(argv: list[str]) -> list[str]:
+    """The TrainConfig fields given on the command line (not left at their defaults)."""
+    names = {f.name for f in dataclasses.fields(TrainConfig)} - {"data", "labels"}
+    given = []
+    for a in argv:
+        if a.startswith("--"):
+            name = a[2:].split("=", 1)[0].replace("-", "_")
+            if name in names:
+                given.append(name)
+    return given
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m adapler.train", description=__doc__.splitlines()[0],
                                  epilog="\n".join(__doc__.splitlines()[1:]),
@@ -124,6 +137,9 @@ def main(argv=None) -> int:
     src.add_argument("--pair-inputs", action="store_true", help="rows carry text_pair")
     ap.add_argument("--out", required=True, help="run directory (state, logs, epoch checkpoints, best.pt)")
     ap.add_argument("--resume", action="store_true", help="continue the run in --out where it stopped")
+    ap.add_argument("--from-teacher", metavar="RUN",
+                    help="a new run reusing RUN's teacher and saliency targets: the AdapLeR phase "
+                         "again, with the hyper-parameters given here changed (training/branch.py)")
     ap.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default)")
     ap.add_argument("--stop-after", type=int, default=0, help="stop after N epochs of this invocation")
     defaults = TrainConfig()
@@ -144,6 +160,14 @@ def main(argv=None) -> int:
         return 2
     try:
         if args.resume:
+            train(args.out, device=device, resume=True, stop_after=args.stop_after)
+            return 0
+        if args.from_teacher:
+            given = explicit_settings(argv if argv is not None else sys.argv[1:])
+            changes = {k: getattr(args, k) for k in given}
+            if "lambdas" in changes:
+                changes["lambdas"] = [float(x) for x in args.lambdas.split(",")] if args.lambdas else []
+            branch_run(args.from_teacher, args.out, changes)
             train(args.out, device=device, resume=True, stop_after=args.stop_after)
             return 0
         if not args.data:

@@ -168,3 +168,37 @@ def test_cp_lr_gives_the_cp_heads_their_own_learning_rate(data_dir):  # noqa: F8
         assert group["initial_lr"] == (1e-2 if is_cp == {True} else small_config(data_dir).lr)
     same, _, _ = make_optimizers(model, small_config(data_dir), 10, with_eta=True)
     assert {g["initial_lr"] for g in same.param_groups} == {small_config(data_dir).lr}
+
+
+def test_a_branch_reuses_the_teacher_and_trains_adapler_again_with_new_settings(data_dir, tmp_path):
+    from adapler.training.branch import branch_run
+    src = tmp_path / "src"
+    train(src, small_config(data_dir), tiny_initial(), stop_after=2)  # the 2 teacher epochs
+    with pytest.raises(ValueError, match="cannot change max_length"):
+        branch_run(src, tmp_path / "bad", {"max_length": 32})
+    branch_run(src, tmp_path / "b", {"eta_lr": 0.05, "epochs": 3, "lambdas": [10.0, 100.0, 1000.0]})
+    done = train(tmp_path / "b", resume=True)
+    assert done["phase"] == "done" and len(done["history"]) == 3
+    source = torch.load(src / "state.pt")
+    assert done["teacher_scores"] == source["teacher_scores"]
+    assert torch.equal(torch.load(tmp_path / "b" / "saliency.pt"), torch.load(src / "saliency.pt"))
+    best = Checkpoint.load(tmp_path / "b" / "best.pt")
+    assert best.provenance["training"]["eta_lr"] == 0.05
+    assert best.provenance["training"]["epochs"] == 3
+    log = (tmp_path / "b" / "train.log").read_text()
+    assert "teacher epoch 1:" in log and "branched" in log and "adapler epoch 2:" in log
+    with pytest.raises(FileExistsError):
+        branch_run(src, tmp_path / "b", {})
+
+
+def test_only_a_finished_teacher_can_be_branched(data_dir, tmp_path):
+    from adapler.training.branch import branch_run
+    train(tmp_path / "src", small_config(data_dir), tiny_initial(), stop_after=1)
+    with pytest.raises(ValueError, match="has not finished its teacher phase"):
+        branch_run(tmp_path / "src", tmp_path / "b", {"eta_lr": 0.01})
+
+
+def test_the_cli_branch_takes_only_the_settings_given(data_dir, tmp_path):
+    from adapler.train import explicit_settings
+    assert explicit_settings(["--from-teacher", "r", "--out", "o", "--eta-lr", "1e-3",
+                              "--cp-lr=0.001", "--data", "d", "--device", "cpu"]) == ["eta_lr", "cp_lr"]
