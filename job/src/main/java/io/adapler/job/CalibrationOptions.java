@@ -98,10 +98,6 @@ public record CalibrationOptions(JobOptions job, String labelColumn, float[] sca
             + "found '" + parts[i].strip() + "' in '" + csv + "'");
       }
     }
-    if (out.length < 2) {
-      throw new IllegalArgumentException("--eta-scales needs at least two values, found '" + csv
-          + "'");
-    }
     return out;
   }
 
