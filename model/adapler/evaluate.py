@@ -55,7 +55,8 @@ def markdown(teacher: dict, rows: list[dict]) -> str:
 
 
 def svg_chart(teacher: dict, rows: list[dict]) -> str:
-    """Accuracy against FLOPs speedup, one point per eta scale, the teacher as a line."""
+    """Accuracy against FLOPs speedup, one point per eta scale; the teacher as a point at 1x
+    and a dashed line across."""
     w, h, pad = 520, 320, 50
     xs = [r["speedup"] for r in rows]
     ys = [r["accuracy"] for r in rows] + [teacher["accuracy"]]
@@ -81,6 +82,10 @@ def svg_chart(teacher: dict, rows: list[dict]) -> str:
         xv, yv = x0 + (x1 - x0) * t / 4, y0 + (y1 - y0) * t / 4
         parts.append(f'<text x="{px(xv):.1f}" y="{h - pad + 14}" text-anchor="middle">{xv:.1f}</text>')
         parts.append(f'<text x="{pad - 4}" y="{py(yv) + 4:.1f}" text-anchor="end">{yv:.3f}</text>')
+    # The teacher as its own point: full length, so speedup 1 by definition.
+    tx, ty = px(1.0), py(teacher["accuracy"])
+    parts.append(f'<rect x="{tx - 4:.1f}" y="{ty - 4:.1f}" width="8" height="8" fill="#d8573b"/>')
+    parts.append(f'<text x="{tx + 6:.1f}" y="{ty + 14:.1f}" fill="#d8573b">teacher</text>')
     points = " ".join(f"{px(r['speedup']):.1f},{py(r['accuracy']):.1f}" for r in rows)
     parts.append(f'<polyline points="{points}" fill="none" stroke="#3b7dd8"/>')
     for r in rows:

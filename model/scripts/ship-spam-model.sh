@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Ships a finished spam training run as samples/models/spam-minilm, with figures measured by
+# the Java job on the committed test split:
+#
+#   model/scripts/ship-spam-model.sh build/runs/spam-minilm-full [eta scales]
+#
+# 1. exports the run's kept AdapLeR checkpoint (best.pt, fp16 storage) over the shipped bundle;
+# 2. exports the run's teacher (best validation epoch) to build/models/spam-minilm-teacher;
+# 3. scores build/spam/test.jsonl through ./submit.sh calibrate: the teacher at eta scale 0,
+#    the AdapLeR bundle at every eta scale of the grid;
+# 4. writes those figures into the bundle's adapler.json (metrics.test_teacher and
+#    metrics.test_tradeoff), the chart docs/spam-minilm-tradeoff.svg, and copies the run's log
+#    and validation history to docs/models/spam-minilm/.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+run=$(cd "${1:?usage: $0 RUN_DIR [ETA_SCALES]}" && pwd)
+scales=${2:-0,0.5,1,1.25,1.5,1.75,2,2.5,3,4}
+python=${PYTHON:-/usr/bin/python3}
+bundle="$root/samples/models/spam-minilm"
+teacher="$root/build/models/spam-minilm-teacher"
+split="$root/build/spam/test.jsonl"
+cal="$root/build/calibration"
+[ -f "$run/best.pt" ] || { echo "error: $run/best.pt is missing: the run has not finished" >&2; exit 2; }
+[ -f "$split" ] || "$root/model/scripts/prepare-spam-data.sh"
+
+cd "$root/model"
+teacher_ckpt=$("$python" - "$run" <<'EOF'
+import sys, torch
+from pathlib import Path
+run = Path(sys.argv[1])
+scores = torch.load(run / "state.pt", map_location="cpu")["teacher_scores"]
+best = max(range(len(scores)), key=lambda e: scores[e])
+print(run / f"teacher-epoch{best}.pt")
+EOF
+)
+echo "[ship] AdapLeR: $run/best.pt; teacher: $teacher_ckpt"
+"$python" -m adapler.export --checkpoint "$run/best.pt" --out "$bundle" --name spam-minilm --fp16
+"$python" -m adapler.export --checkpoint "$teacher_ckpt" --out "$teacher" --name spam-minilm-teacher --fp16
+
+cd "$root"
+./submit.sh calibrate --input "$split" --input-format json --label-column label \
+  --bundle "$teacher" --eta-scales 0 --output "$cal/teacher-test"
+./submit.sh calibrate --input "$split" --input-format json --label-column label \
+  --bundle "$bundle" --eta-scales "$scales" --output "$cal/spam-test"
+
+cd "$root/model"
+"$python" -m adapler.java_report --bundle "$bundle" --teacher "$cal/teacher-test/calibration.json" \
+  --curve "$cal/spam-test/calibration.json" --chart "$root/docs/spam-minilm-tradeoff.svg"
+mkdir -p "$root/docs/models/spam-minilm"
+cp "$run/train.log" "$root/docs/models/spam-minilm/train.log"
+"$python" - "$bundle/adapler.json" "$root/docs/models/spam-minilm/validation-history.json" <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))["metrics"]
+keep = {k: m[k] for k in ("teacher_validation_accuracy", "teacher_saliency_epochs",
+                          "selected_epoch", "selection", "validation", "history") if k in m}
+open(sys.argv[2], "w").write(json.dumps(keep, indent=2) + "\n")
+EOF
+echo "[ship] wrote $bundle, docs/spam-minilm-tradeoff.svg and docs/models/spam-minilm/"
