@@ -57,7 +57,7 @@ class ShippedModelMetricsTest {
 
     for (JsonNode want : published) {
       double scale = want.get("eta_scale").asDouble();
-      CurvePoint got = curve.points().stream().filter(p -> p.etaScale() == (float) scale)
+      CurvePoint got = curve.points().stream().filter(p -> (float) p.etaScale() == (float) scale)
           .findFirst().orElseThrow();
       String at = "eta scale " + scale;
       assertEquals(want.get("accuracy").asDouble(), got.accuracy(), 2.0 / ids.size(), at);

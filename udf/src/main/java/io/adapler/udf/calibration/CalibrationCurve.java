@@ -38,7 +38,9 @@ public record CalibrationCurve(List<CurvePoint> points, long rows, Map<String, L
       for (int l = 0; l < tokens.length; l++) {
         mean[l] = tokens[l] / (double) t.rows();
       }
-      points.add(new CurvePoint(scales[s], accuracy(m, t.classes()), f1(m, t.classes()),
+      // The decimal the grid was given in (1.1, not the float's 1.100000023841858).
+      double scale = Double.parseDouble(Float.toString(scales[s]));
+      points.add(new CurvePoint(scale, accuracy(m, t.classes()), f1(m, t.classes()),
           t.fullFlops() / t.adaptiveFlops(s), mean));
     }
     points.sort(Comparator.comparingDouble(CurvePoint::etaScale));
