@@ -88,9 +88,13 @@ def svg_chart(teacher: dict, rows: list[dict]) -> str:
     parts.append(f'<text x="{tx + 6:.1f}" y="{ty + 14:.1f}" fill="#d8573b">teacher</text>')
     points = " ".join(f"{px(r['speedup']):.1f},{py(r['accuracy']):.1f}" for r in rows)
     parts.append(f'<polyline points="{points}" fill="none" stroke="#3b7dd8"/>')
+    last_label = None
     for r in rows:
-        parts.append(f'<circle cx="{px(r["speedup"]):.1f}" cy="{py(r["accuracy"]):.1f}" r="3.5" fill="#3b7dd8"/>')
-        parts.append(f'<text x="{px(r["speedup"]) + 5:.1f}" y="{py(r["accuracy"]) - 5:.1f}">s={r["eta_scale"]:g}</text>')
+        x, y = px(r["speedup"]), py(r["accuracy"])
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#3b7dd8"/>')
+        if last_label is None or abs(x - last_label[0]) > 28 or abs(y - last_label[1]) > 12:
+            parts.append(f'<text x="{x + 5:.1f}" y="{y - 5:.1f}">s={r["eta_scale"]:g}</text>')
+            last_label = (x, y)  # crowded points (little speedup apart) stay unlabelled
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 

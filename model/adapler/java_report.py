@@ -28,12 +28,23 @@ def rows_of(calibration: dict) -> list[dict]:
     """The curve's points in the manifest's shape (the Python evaluator's keys)."""
     rows = []
     for p in calibration["curve"]:
-        rows.append({"eta_scale": p["eta_scale"], "accuracy": p["accuracy"], "f1": p["f1"],
+        rows.append({"eta_scale": round(p["eta_scale"], 4), "accuracy": p["accuracy"], "f1": p["f1"],
                      "speedup": p["flops_speedup"],
                      "mean_layer_lengths": p["mean_layer_lengths"],
                      "mean_input_length": round(calibration["mean_input_length"], 2),
                      "rows": calibration["rows"]})
     return rows
+
+
+def until_drop(rows: list[dict], teacher: dict, drop: float) -> list[dict]:
+    """The points up to the first whose accuracy is more than `drop` below the teacher's
+    (that one included): past it the curve only shows the model failing."""
+    kept = []
+    for r in sorted(rows, key=lambda r: r["eta_scale"]):
+        kept.append(r)
+        if r["accuracy"] < teacher["accuracy"] - drop:
+            break
+    return kept
 
 
 def teacher_of(calibration: dict) -> dict:
@@ -46,7 +57,10 @@ def teacher_of(calibration: dict) -> dict:
 
 def check_same_split(teacher: dict, curve: dict) -> None:
     for key in ("input", "rows", "label_column"):
-        if teacher.get(key) != curve.get(key):
+        a, b = teacher.get(key), curve.get(key)
+        if key == "input":  # as given on each command line: relative or absolute
+            a, b = Path(str(a)).name, Path(str(b)).name
+        if a != b:
             raise ValueError(f"teacher and curve were measured on different data: {key} "
                              f"{teacher.get(key)!r} vs {curve.get(key)!r}")
 
@@ -58,12 +72,16 @@ def main(argv=None) -> int:
     ap.add_argument("--teacher", required=True, help="calibration.json of the teacher's bundle")
     ap.add_argument("--curve", required=True, help="calibration.json of the AdapLeR bundle")
     ap.add_argument("--chart", help="write the accuracy/speedup chart (SVG) here")
+    ap.add_argument("--until-drop", type=float, default=0.03,
+                    help="publish the points up to the first one this far below the teacher's "
+                         "accuracy (default 0.03, 3 points)")
     args = ap.parse_args(argv)
     try:
         teacher_cal = json.loads(Path(args.teacher).read_text(encoding="utf-8"))
         curve_cal = json.loads(Path(args.curve).read_text(encoding="utf-8"))
         check_same_split(teacher_cal, curve_cal)
-        teacher, rows = teacher_of(teacher_cal), rows_of(curve_cal)
+        teacher = teacher_of(teacher_cal)
+        rows = until_drop(rows_of(curve_cal), teacher, args.until_drop)
     except (OSError, ValueError, KeyError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -10,7 +10,8 @@
 #    the AdapLeR bundle at every eta scale of the grid;
 # 4. writes those figures into the bundle's adapler.json (metrics.test_teacher and
 #    metrics.test_tradeoff), the chart docs/spam-minilm-tradeoff.svg, and copies the run's log
-#    and validation history to docs/models/spam-minilm/.
+#    and validation history to docs/models/spam-minilm/ (and, for a --from-teacher branch,
+#    the log of the run whose teacher it reused).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 run=$(cd "${1:?usage: $0 RUN_DIR [ETA_SCALES]}" && pwd)
@@ -39,15 +40,19 @@ echo "[ship] AdapLeR: $run/best.pt; teacher: $teacher_ckpt"
 
 cd "$root"
 ./submit.sh calibrate --input "$split" --input-format json --label-column label \
-  --bundle "$teacher" --eta-scales 0 --output "$cal/teacher-test"
+  --bundle "$teacher" --eta-scales 0 --output "$cal/teacher-test" --mode overwrite
 ./submit.sh calibrate --input "$split" --input-format json --label-column label \
-  --bundle "$bundle" --eta-scales "$scales" --output "$cal/spam-test"
+  --bundle "$bundle" --eta-scales "$scales" --output "$cal/spam-test" --mode overwrite
 
 cd "$root/model"
 "$python" -m adapler.java_report --bundle "$bundle" --teacher "$cal/teacher-test/calibration.json" \
   --curve "$cal/spam-test/calibration.json" --chart "$root/docs/spam-minilm-tradeoff.svg"
 mkdir -p "$root/docs/models/spam-minilm"
 cp "$run/train.log" "$root/docs/models/spam-minilm/train.log"
+source_run=$("$python" -c "import sys, torch; print(torch.load(sys.argv[1], map_location='cpu').get('branched_from', ''))" "$run/state.pt")
+if [ -n "$source_run" ]; then # a --from-teacher branch: its teacher's epochs are in the source's log
+  cp "$source_run/train.log" "$root/docs/models/spam-minilm/teacher-run.log"
+fi
 "$python" - "$bundle/adapler.json" "$root/docs/models/spam-minilm/validation-history.json" <<'EOF'
 import json, sys
 m = json.load(open(sys.argv[1]))["metrics"]

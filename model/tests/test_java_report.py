@@ -48,3 +48,15 @@ def test_figures_from_different_splits_are_refused(tmp_path, capsys):
                              "--curve", curve]) == 2
     assert "different data" in capsys.readouterr().err
     assert "metrics" not in json.loads((bundle / "adapler.json").read_text())
+
+
+def test_the_published_curve_stops_after_the_first_point_past_the_drop(tmp_path):
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    write(bundle / "adapler.json", {"name": "b"})
+    teacher = write(tmp_path / "t.json", calibration([(0.0, 0.99, 0.98, 0.99)]))
+    curve = write(tmp_path / "c.json", calibration([(2.0, 0.70, 0.1, 9.0), (0.0, 0.985, 0.97, 0.99),
+                                                    (1.0, 0.97, 0.96, 3.0), (1.5, 0.95, 0.9, 4.6)]))
+    assert java_report.main(["--bundle", str(bundle), "--teacher", teacher, "--curve", curve]) == 0
+    rows = json.loads((bundle / "adapler.json").read_text())["metrics"]["test_tradeoff"]
+    assert [r["eta_scale"] for r in rows] == [0.0, 1.0, 1.5]  # 0.95 < 0.99 - 0.03: the last one
