@@ -1,0 +1,165 @@
+package io.adapler.job;
+
+import io.adapler.job.ExampleTokens.Example;
+import io.adapler.job.ExampleTokens.Piece;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The summary page's example rows as HTML: each row's text with every word piece's characters
+ * coloured by how many layers ran on the piece (class {@code tN}; {@code t0} dropped before
+ * the first layer, {@code tL} reached the last), a legend, and the row's figures. All text is
+ * escaped ({@link HtmlText}); the styles are inline CSS, so the page needs nothing else.
+ */
+final class TokenHeatmap {
+  /** Characters of one text shown at most; the rest is summarised in one line. */
+  static final int MAX_CHARS = 3000;
+  /** A character no word piece covers (whitespace, control characters). */
+  private static final int NONE = Integer.MIN_VALUE;
+
+  private TokenHeatmap() {}
+
+  /** The CSS class of a piece that ran through {@code layers} layers. */
+  static String cssClass(int layers) {
+    return layers == ExampleTokens.UNKNOWN ? "tu" : "t" + layers;
+  }
+
+  /** The style rules of the heat map for a model of {@code layers} layers. */
+  static String css(int layers) {
+    StringBuilder sb = new StringBuilder(".ex{margin:0 0 1.4em;max-width:70em}"
+        + ".ex .meta{color:#555;font-size:90%;margin:.2em 0}"
+        + ".ex .txt{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.7;"
+        + "border-left:3px solid #ddd;padding:.2em .8em;margin:.3em 0;font-family:Georgia,serif}"
+        + ".ex .seg{color:#777;font-size:80%;font-family:sans-serif}"
+        + ".ex .cut{color:#777;font-style:italic;font-family:sans-serif;font-size:85%}"
+        + ".ex .warn{color:#a33}"
+        + ".txt span[class]{border-radius:2px;padding:1px 0}"
+        + ".legend span{display:inline-block;min-width:2.2em;text-align:center;margin-right:2px;"
+        + "padding:2px 4px}"
+        + ".t0,.tu{color:#8f8f8f}.tu{text-decoration:underline dotted}");
+    for (int v = 1; v <= layers; v++) {
+      double light = layers == 1 ? 38 : 90 - (v - 1) * (90.0 - 38.0) / (layers - 1);
+      sb.append(String.format(Locale.ROOT, ".t%d{background:hsl(212,72%%,%.0f%%);color:%s}", v,
+          light, light < 60 ? "#fff" : "#111"));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The examples section: a legend, then the examples grouped by predicted label.
+   *
+   * @param examples the scored examples
+   * @param layers the model's number of layers
+   * @param exact whether the graph said every piece's layers (else only the last layer's)
+   */
+  static String section(List<Example> examples, int layers, boolean exact) {
+    StringBuilder sb = new StringBuilder("<h2>Example rows</h2>\n");
+    sb.append("<p class=\"legend\">Each word piece is coloured by the number of layers that ran "
+        + "on it: ");
+    for (int v = 0; v <= layers; v++) {
+      sb.append("<span class=\"").append(cssClass(v)).append("\">").append(v).append("</span>");
+    }
+    sb.append(" (0: dropped before the first layer; ").append(layers)
+        .append(": reached the last layer, the row's rationale).");
+    if (!exact) {
+      sb.append(" This bundle's graph has no <code>token_layers</code> output, so a dropped "
+          + "piece shows as <span class=\"tu\">dropped</span> without its layer; re-export it"
+          + " for the full picture.");
+    }
+    sb.append(" Uncoloured characters are not part of any piece (spaces, control characters)."
+        + "</p>\n");
+    Map<String, List<Example>> byRow = new LinkedHashMap<>();
+    for (Example e : examples) {
+      byRow.computeIfAbsent(e.row().labelIndex() + "/" + e.row().id(), k -> new ArrayList<>())
+          .add(e);
+    }
+    String label = null;
+    for (List<Example> same : byRow.values()) {
+      Example e = same.get(0);
+      if (!e.label().equals(label)) {
+        label = e.label();
+        sb.append("<h3>predicted ").append(HtmlText.escape(label)).append("</h3>\n");
+      }
+      example(sb, e, same.stream().map(x -> x.row().kind().title()).toList(), layers);
+    }
+    return sb.toString();
+  }
+
+  private static void example(StringBuilder sb, Example e, List<String> kinds, int layers) {
+    sb.append("<div class=\"ex\"><div class=\"meta\"><b>")
+        .append(HtmlText.escape(String.join(", ", kinds))).append("</b> &middot; id ")
+        .append(HtmlText.escape(e.row().id()))
+        .append(String.format(Locale.ROOT, " &middot; p(%s) %.3f &middot; tokens %d",
+            HtmlText.escape(e.label()), e.probability(), e.inputLength()));
+    for (int l : e.layerLengths()) {
+      sb.append(" &rarr; ").append(l);
+    }
+    sb.append(String.format(Locale.ROOT, " &middot; FLOPs speedup %.2fx", e.flopsSpeedup()));
+    if (!e.matchesOutput()) {
+      sb.append(String.format(Locale.ROOT, " <span class=\"warn\">(scored again on the "
+          + "driver's CPU for this page; the output row says %.2fx)</span>",
+          e.row().flopsSpeedup()));
+    }
+    sb.append("</div>\n");
+    boolean pair = e.row().pair() != null;
+    text(sb, e.row().text(), e.pieces(), 0, e.truncated(), pair ? "text" : null);
+    if (pair) {
+      text(sb, e.row().pair(), e.pieces(), 1, e.truncated(), "pair");
+    }
+    sb.append("</div>\n");
+  }
+
+  /** One segment's text, as runs of characters of the same class. */
+  static void text(StringBuilder sb, String s, List<Piece> pieces, int segment,
+      boolean truncated, String name) {
+    int n = s.length();
+    int[] cls = new int[n];
+    java.util.Arrays.fill(cls, NONE);
+    int lastEnd = 0;
+    for (Piece p : pieces) {
+      if (p.segment() != segment) {
+        continue;
+      }
+      for (int c = Math.max(0, p.start()); c < Math.min(n, p.end()); c++) {
+        cls[c] = Math.max(cls[c], p.layers());
+      }
+      lastEnd = Math.max(lastEnd, Math.min(n, p.end()));
+    }
+    for (int c = 1; c < n; c++) { // never split a surrogate pair between two runs
+      if (Character.isLowSurrogate(s.charAt(c)) && Character.isHighSurrogate(s.charAt(c - 1))) {
+        cls[c] = cls[c - 1];
+      }
+    }
+    int shown = Math.min(truncated ? lastEnd : n, MAX_CHARS);
+    if (shown < n && shown > 0 && Character.isHighSurrogate(s.charAt(shown - 1))) {
+      shown++;
+    }
+    sb.append("<div class=\"txt\">");
+    if (name != null) {
+      sb.append("<span class=\"seg\">").append(name).append(": </span>");
+    }
+    for (int start = 0; start < shown; ) {
+      int end = start + 1;
+      while (end < shown && cls[end] == cls[start]) {
+        end++;
+      }
+      String run = HtmlText.escape(s.substring(start, end));
+      if (cls[start] == NONE) {
+        sb.append(run);
+      } else {
+        sb.append("<span class=\"").append(cssClass(cls[start])).append("\">").append(run)
+            .append("</span>");
+      }
+      start = end;
+    }
+    if (shown < n) {
+      sb.append(String.format(Locale.ROOT, "<span class=\"cut\"> &hellip; %,d more characters"
+          + " %s</span>", n - shown, shown < lastEnd || !truncated
+              ? "not shown" : "the model did not read (truncated at the max length)"));
+    }
+    sb.append("</div>\n");
+  }
+}
