@@ -190,10 +190,17 @@ public final class ScoringJob {
   static String[] examplesSection(List<ExampleRows.Candidate> picked, ModelBundle bundle,
       float etaScale, PrintStream out) {
     try {
+      long start = System.nanoTime();
       int layers = bundle.manifest().geometry().layers();
       List<ExampleTokens.Example> examples = ExampleTokens.score(picked, bundle, etaScale);
-      return examples.isEmpty() ? new String[] {"", ""} : new String[] {TokenHeatmap.css(layers),
+      if (examples.isEmpty()) {
+        return new String[] {"", ""};
+      }
+      String[] section = {TokenHeatmap.css(layers),
           TokenHeatmap.section(examples, layers, bundle.manifest().hasTokenLayers())};
+      out.printf(java.util.Locale.ROOT, "[adapler] summary.html: %d example rows, scored again on"
+          + " the driver in %.2f s%n", examples.size(), (System.nanoTime() - start) / 1e9);
+      return section;
     } catch (BundleLoadException | InferenceException | RuntimeException e) {
       out.println("[adapler] summary.html has no example rows: " + e.getMessage());
       return new String[] {"", ""};

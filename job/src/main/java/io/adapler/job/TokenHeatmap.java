@@ -19,6 +19,7 @@ final class TokenHeatmap {
   static final int MAX_CHARS = 3000;
   /** A character no word piece covers (whitespace, control characters). */
   private static final int NONE = Integer.MIN_VALUE;
+  private static final int[] RAMP = {0xedf8b1, 0xc7e9b4, 0x7fcdbb, 0x41b6c4, 0x1d91c0, 0x225ea8};
 
   private TokenHeatmap() {}
 
@@ -41,11 +42,26 @@ final class TokenHeatmap {
         + "padding:2px 4px}"
         + ".t0,.tu{color:#8f8f8f}.tu{text-decoration:underline dotted}");
     for (int v = 1; v <= layers; v++) {
-      double light = layers == 1 ? 38 : 90 - (v - 1) * (90.0 - 38.0) / (layers - 1);
-      sb.append(String.format(Locale.ROOT, ".t%d{background:hsl(212,72%%,%.0f%%);color:%s}", v,
-          light, light < 60 ? "#fff" : "#111"));
+      int[] rgb = ramp(layers == 1 ? 1 : (v - 1) / (double) (layers - 1));
+      double luminance = (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255;
+      sb.append(String.format(Locale.ROOT, ".t%d{background:#%02x%02x%02x;color:%s}", v,
+          rgb[0], rgb[1], rgb[2], luminance < 0.5 ? "#fff" : "#111"));
     }
     return sb.toString();
+  }
+
+  /** A sequential pale yellow-green to blue ramp (ColorBrewer YlGnBu), t in [0, 1]. */
+  static int[] ramp(double t) {
+    double x = t * (RAMP.length - 1);
+    int i = Math.min((int) x, RAMP.length - 2);
+    double f = x - i;
+    int[] out = new int[3];
+    for (int c = 0; c < 3; c++) {
+      int a = (RAMP[i] >> (16 - 8 * c)) & 0xff;
+      int b = (RAMP[i + 1] >> (16 - 8 * c)) & 0xff;
+      out[c] = (int) Math.round(a + f * (b - a));
+    }
+    return out;
   }
 
   /**
@@ -59,15 +75,19 @@ final class TokenHeatmap {
     StringBuilder sb = new StringBuilder("<h2>Example rows</h2>\n");
     sb.append("<p class=\"legend\">Each word piece is coloured by the number of layers that ran "
         + "on it: ");
-    for (int v = 0; v <= layers; v++) {
-      sb.append("<span class=\"").append(cssClass(v)).append("\">").append(v).append("</span>");
-    }
-    sb.append(" (0: dropped before the first layer; ").append(layers)
-        .append(": reached the last layer, the row's rationale).");
-    if (!exact) {
-      sb.append(" This bundle's graph has no <code>token_layers</code> output, so a dropped "
-          + "piece shows as <span class=\"tu\">dropped</span> without its layer; re-export it"
-          + " for the full picture.");
+    if (exact) {
+      for (int v = 0; v <= layers; v++) {
+        sb.append("<span class=\"").append(cssClass(v)).append("\">").append(v)
+            .append("</span>");
+      }
+      sb.append(" (0: dropped before the first layer; ").append(layers)
+          .append(": reached the last layer, the row's rationale).");
+    } else {
+      sb.append("<span class=\"tu\">dropped</span><span class=\"").append(cssClass(layers))
+          .append("\">").append(layers).append("</span> (").append(layers).append(": reached the"
+          + " last layer, the row's rationale). This bundle's graph has no <code>token_layers"
+          + "</code> output, so a dropped piece shows without the layer it was dropped at;"
+          + " re-export the bundle for the full picture.");
     }
     sb.append(" Uncoloured characters are not part of any piece (spaces, control characters)."
         + "</p>\n");
