@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
@@ -145,6 +146,6 @@ final class ExampleRows {
   }
 
   private static String key(Kind kind, int label) {
-    return "example_" + kind.name().toLowerCase(java.util.Locale.ROOT) + "_" + label;
+    return "example_" + kind.name().toLowerCase(Locale.ROOT) + "_" + label;
   }
 }

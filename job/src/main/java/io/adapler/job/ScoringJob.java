@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.AnalysisException;
@@ -198,7 +199,7 @@ public final class ScoringJob {
       }
       String[] section = {TokenHeatmap.css(layers),
           TokenHeatmap.section(examples, layers, bundle.manifest().hasTokenLayers())};
-      out.printf(java.util.Locale.ROOT, "[adapler] summary.html: %d example rows, scored again on"
+      out.printf(Locale.ROOT, "[adapler] summary.html: %d example rows, scored again on"
           + " the driver in %.2f s%n", examples.size(), (System.nanoTime() - start) / 1e9);
       return section;
     } catch (BundleLoadException | InferenceException | RuntimeException e) {

@@ -3,6 +3,7 @@ package io.adapler.job;
 import io.adapler.job.ExampleTokens.Example;
 import io.adapler.job.ExampleTokens.Piece;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -137,7 +138,7 @@ final class TokenHeatmap {
       boolean truncated, String name) {
     int n = s.length();
     int[] cls = new int[n];
-    java.util.Arrays.fill(cls, NONE);
+    Arrays.fill(cls, NONE);
     int lastEnd = 0;
     for (Piece p : pieces) {
       if (p.segment() != segment) {
@@ -153,7 +154,9 @@ final class TokenHeatmap {
         cls[c] = cls[c - 1];
       }
     }
-    int shown = Math.min(truncated ? lastEnd : n, MAX_CHARS);
+    // Truncation cuts text the model never read; trailing blanks alone are not worth a note.
+    boolean cut = truncated && !s.substring(lastEnd).isBlank();
+    int shown = Math.min(cut ? lastEnd : n, MAX_CHARS);
     if (shown < n && shown > 0 && Character.isHighSurrogate(s.charAt(shown - 1))) {
       shown++;
     }
@@ -177,7 +180,7 @@ final class TokenHeatmap {
     }
     if (shown < n) {
       sb.append(String.format(Locale.ROOT, "<span class=\"cut\"> &hellip; %,d more characters"
-          + " %s</span>", n - shown, shown < lastEnd || !truncated
+          + " %s</span>", n - shown, shown < lastEnd || !cut
               ? "not shown" : "the model did not read (truncated at the max length)"));
     }
     sb.append("</div>\n");
