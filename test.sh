@@ -38,4 +38,11 @@ echo "== Python tests (model/)"
 if [ -f pom.xml ]; then
   echo "== Java tests (Maven)"
   mvn -B -ntp verify
+  # The summary page in a real browser, when one is installed (README, "Run the tests").
+  if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
+    echo "== summary.html in headless Chromium"
+    job/scripts/check-summary-render.sh
+  else
+    echo "== summary.html browser check skipped: no Chromium (apt-get install -y chromium)"
+  fi
 fi

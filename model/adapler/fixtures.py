@@ -97,7 +97,8 @@ def golden_row(model, tok, row_id, text, pair):
         if min(r.margins) < MIN_MARGIN:
             return None
         runs.append({"eta_scale": scale, "logits": r.logits, "layer_lengths": r.layer_lengths,
-                     "kept_positions": r.kept_positions})
+                     "kept_positions": r.kept_positions,
+                     "token_layers": r.token_layers(len(enc.input_ids))})
     return {"id": row_id, "text": text, "text_pair": pair, "input_ids": enc.input_ids,
             "token_type_ids": enc.token_type_ids, "truncated": enc.truncated,
             "input_length": len(enc.input_ids), "runs": runs}

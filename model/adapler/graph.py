@@ -9,6 +9,7 @@ input, against the torch module.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import warnings
 
@@ -22,7 +23,7 @@ from .onnx_eval import run_graph
 
 OPSET = 17  # at 17 ONNX Runtime fuses every GELU and uses native LayerNormalization
 INPUTS = ["input_ids", "attention_mask", "token_type_ids", "eta_scale"]
-OUTPUTS = ["logits", "layer_lengths", "kept_positions"]
+OUTPUTS = ["logits", "layer_lengths", "kept_positions", "token_layers"]
 _DYNAMIC = {
     "input_ids": {0: "batch", 1: "sequence"},
     "attention_mask": {0: "batch", 1: "sequence"},
@@ -30,6 +31,7 @@ _DYNAMIC = {
     "logits": {0: "batch"},
     "layer_lengths": {0: "batch"},
     "kept_positions": {0: "batch", 1: "kept"},
+    "token_layers": {0: "batch", 1: "sequence"},
 }
 _TRACE_SHAPE = (2, 11)
 SMOKE_SHAPES = ((1, 1), (3, 7), (4, 29))
@@ -51,7 +53,7 @@ def export_onnx(model: AdaplerClassifier) -> onnx.ModelProto:
     model = model.eval()
     ids, mask, types = example_batch(model, *_TRACE_SHAPE, seed=0)
     buf = io.BytesIO()
-    with warnings.catch_warnings(record=True) as caught:
+    with _token_layers_on(model), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", torch.jit.TracerWarning)
         warnings.filterwarnings("ignore", message="The shape inference of prim::Constant")
         torch.onnx.export(model, (ids, mask, types, torch.tensor(1.0)), buf,
@@ -63,8 +65,20 @@ def export_onnx(model: AdaplerClassifier) -> onnx.ModelProto:
         raise ValueError(f"tracing froze a data-dependent value at {w.filename}:{w.lineno}: {w.message}")
     graph = onnx.load_from_string(buf.getvalue())
     check_dynamic(graph)
-    smoke_test(graph, model)
+    with _token_layers_on(model):
+        smoke_test(graph, model)
     return graph
+
+
+@contextlib.contextmanager
+def _token_layers_on(model: AdaplerClassifier):
+    """The graph has the optional token_layers output; the module's default stays as it was."""
+    before = model.emit_token_layers
+    model.emit_token_layers = True
+    try:
+        yield
+    finally:
+        model.emit_token_layers = before
 
 
 def check_dynamic(graph: onnx.ModelProto) -> None:
@@ -94,7 +108,7 @@ def smoke_test(graph: onnx.ModelProto, model: AdaplerClassifier, atol: float = 1
         ids, mask, types = example_batch(model, batch, length, seed=100 + i)
         for scale in (0.0, 1.0, 2.0):
             with torch.no_grad():
-                logits, lengths, kept = model(ids, mask, types, torch.tensor(scale))
+                logits, lengths, kept, token_layers = model(ids, mask, types, torch.tensor(scale))
             got = run_graph(graph, {"input_ids": ids.numpy(), "attention_mask": mask.numpy(),
                                     "token_type_ids": types.numpy(),
                                     "eta_scale": np.array(scale, dtype=np.float32)})
@@ -104,6 +118,8 @@ def smoke_test(graph: onnx.ModelProto, model: AdaplerClassifier, atol: float = 1
                                  f"!= torch {lengths.tolist()}")
             if not np.array_equal(got["kept_positions"], kept.numpy()):
                 raise ValueError(f"{where}: kept positions differ from torch")
+            if not np.array_equal(got["token_layers"], token_layers.numpy()):
+                raise ValueError(f"{where}: token layers differ from torch")
             err = float(np.abs(got["logits"] - logits.numpy()).max())
             if err > atol:
                 raise ValueError(f"{where}: logits differ from torch by {err}")

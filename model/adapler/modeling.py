@@ -97,6 +97,8 @@ class AdaplerClassifier(nn.Module):
     """BERT classifier with one CP and one eta per layer (ADAPLER-SPEC.md)."""
 
     ETA_MIN, ETA_MAX = 0.01, 1.0
+    # When True, forward also returns token_layers (the exporter turns it on for the graph).
+    emit_token_layers = False
 
     def __init__(self, g: Geometry, eta_init: float = 0.25):
         super().__init__()
@@ -138,12 +140,16 @@ class AdaplerClassifier(nn.Module):
     # -- batched inference with hard removal: the exported graph --
 
     def forward(self, input_ids, attention_mask, token_type_ids, eta_scale):
-        """Returns (logits [B, C], layer_lengths [B, L] int64, kept_positions [B, K] int64)."""
+        """Returns (logits [B, C], layer_lengths [B, L] int64, kept_positions [B, K] int64),
+        and with `emit_token_layers` a 4th output, token_layers [B, S] int64: for every input
+        position the number of layers it ran through (L reached the last layer, 0 dropped at
+        the first decision, -1 padding)."""
         mask = attention_mask > 0
         position_ids = torch.ones_like(input_ids).cumsum(1) - 1
         h = self.embeddings(input_ids, token_type_ids, position_ids)
         positions = position_ids
         lengths = []
+        survived = torch.zeros_like(input_ids)
         for l, (cp, layer) in enumerate(zip(self.cps, self.layers)):
             p = self.apply_theta(masked_softmax(cp(h), mask), l)
             n = mask.sum(-1, keepdim=True).to(p.dtype)
@@ -152,11 +158,24 @@ class AdaplerClassifier(nn.Module):
             keep = keep | first_token(keep)  # [CLS] is always the first kept token
             h, positions, mask = compact(h, positions, keep)
             lengths.append(mask.sum(-1))
+            if self.emit_token_layers:
+                survived = survived + ran_through(positions, mask, position_ids)
             bias = (~mask).to(h.dtype)[:, None, None, :] * torch.finfo(h.dtype).min
             h = layer(h, bias)
         logits = self.classify(h[:, 0])
         kept_positions = positions.masked_fill(~mask, -1)
+        if self.emit_token_layers:
+            token_layers = survived.masked_fill(attention_mask <= 0, -1)
+            return logits, torch.stack(lengths, dim=1), kept_positions, token_layers
         return logits, torch.stack(lengths, dim=1), kept_positions
+
+
+def ran_through(positions, mask, position_ids):
+    """[B, S] int64: 1 where an original position is among a layer's kept tokens. A one-hot
+    compare of the kept positions [B, k] against every original position [B, S] (no scatter,
+    no data-dependent size), summed over the kept axis."""
+    hit = (positions.unsqueeze(-1) == position_ids.unsqueeze(1)) & mask.unsqueeze(-1)
+    return hit.to(torch.int64).sum(1)
 
 
 def first_token(x):

@@ -20,6 +20,11 @@ class RowResult:
     layer_lengths: list[int]
     kept_positions: list[int]   # original positions of the tokens that reach the last layer
     margins: list[float]        # per layer: min |p_j - delta| / delta over the non-[CLS] tokens
+    kept_per_layer: list[list[int]]  # per layer: original positions of the tokens it ran on
+
+    def token_layers(self, length: int) -> list[int]:
+        """For each of the row's `length` positions, how many layers ran on it."""
+        return [sum(j in kept for kept in self.kept_per_layer) for j in range(length)]
 
 
 @torch.no_grad()
@@ -29,7 +34,7 @@ def reference_row(model: AdaplerClassifier, input_ids, token_type_ids, eta_scale
     T = ids.shape[1]
     h = model.embeddings(ids, types, torch.arange(T)[None])[0]   # [T, H]
     kept = list(range(T))                                        # original positions, in order
-    lengths, margins = [], []
+    lengths, margins, kept_per_layer = [], [], []
     for l in range(model.geometry.layers):
         n = len(kept)
         p = torch.softmax(model.cps[l](h), dim=-1)
@@ -48,6 +53,7 @@ def reference_row(model: AdaplerClassifier, input_ids, token_type_ids, eta_scale
         h = h[decision]
         kept = [j for j, d in zip(kept, decision.tolist()) if d]
         lengths.append(len(kept))
+        kept_per_layer.append(kept)
         h = model.layers[l](h[None])[0]
     logits = model.classify(h[0])
-    return RowResult(logits.tolist(), lengths, kept, margins)
+    return RowResult(logits.tolist(), lengths, kept, margins, kept_per_layer)

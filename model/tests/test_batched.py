@@ -88,3 +88,37 @@ def test_rows_do_not_depend_on_batch_company_or_order():
     for j, i in enumerate(order):
         assert lengths2[j].tolist() == lengths[i].tolist()
         assert torch.allclose(logits2[j], logits[i], atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize("scale", [0.0, 1.0, 2.0])
+def test_token_layers_count_the_layers_that_ran_on_each_position(scale):
+    """token_layers[j] is the number of the reference loop's per-layer kept sets holding j."""
+    model = spread_model()
+    model.emit_token_layers = True
+    rows = random_rows(random.Random(int(scale * 10) + 21), 26)
+    refs = [reference_row(model, ids, types, scale) for ids, types in rows]
+    keep = [i for i, ref in enumerate(refs) if min(ref.margins) >= 1e-4]
+    rows, refs = [rows[i] for i in keep], [refs[i] for i in keep]
+    ids, mask, types = pad(rows)
+    with torch.no_grad():
+        _, lengths, _, token_layers = model(ids, mask, types, torch.tensor(scale))
+    assert token_layers.shape == ids.shape
+    seen = set()
+    for i, ((row_ids, _), ref) in enumerate(zip(rows, refs)):
+        n = len(row_ids)
+        expect = [sum(j in kept for kept in ref.kept_per_layer) for j in range(n)]
+        assert token_layers[i].tolist() == expect + [-1] * (ids.shape[1] - n)
+        assert expect[0] == G.layers                        # [CLS] runs through every layer
+        assert sorted(expect, reverse=True)[:ref.layer_lengths[-1]] == [G.layers] * ref.layer_lengths[-1]
+        for l in range(G.layers):                           # layer l ran on layer_lengths[l] tokens
+            assert sum(v > l for v in expect) == ref.layer_lengths[l]
+        seen.update(expect)
+    if scale > 0:
+        assert len(seen) > 2, "the test model must drop tokens at several layers"
+
+
+def test_token_layers_are_off_by_default():
+    model = spread_model()
+    with torch.no_grad():
+        out = model(*pad(random_rows(random.Random(2), 3)), torch.tensor(1.0))
+    assert len(out) == 3

@@ -31,7 +31,8 @@ def feeds(ids, mask, types, scale):
 def test_graph_has_the_contract_signature_and_dynamic_axes():
     graph = export_onnx(small_model())
     assert [i.name for i in graph.graph.input] == ["input_ids", "attention_mask", "token_type_ids", "eta_scale"]
-    assert [o.name for o in graph.graph.output] == ["logits", "layer_lengths", "kept_positions"]
+    assert [o.name for o in graph.graph.output] == ["logits", "layer_lengths", "kept_positions",
+                                                    "token_layers"]
     assert graph.opset_import[0].version == 17
     types = {i.name: i.type.tensor_type.elem_type for i in graph.graph.input}
     assert types["input_ids"] == onnx.TensorProto.INT64 and types["eta_scale"] == onnx.TensorProto.FLOAT

@@ -73,6 +73,7 @@ def test_goldens_are_the_reference_loop_on_the_regenerated_model(rows):
             ref = reference_row(model, r["input_ids"], r["token_type_ids"], run["eta_scale"])
             assert ref.layer_lengths == run["layer_lengths"]
             assert ref.kept_positions == run["kept_positions"]
+            assert ref.token_layers(r["input_length"]) == run["token_layers"]
             assert np.allclose(ref.logits, run["logits"], atol=1e-5, rtol=0)
             assert min(ref.margins) >= MIN_MARGIN
 
@@ -95,6 +96,8 @@ def test_committed_graph_computes_the_goldens_in_batches(rows):
             assert got["layer_lengths"][i].tolist() == expect["layer_lengths"]
             kept = [p for p in got["kept_positions"][i].tolist() if p >= 0]
             assert kept == expect["kept_positions"]
+            n = r["input_length"]
+            assert got["token_layers"][i].tolist() == expect["token_layers"] + [-1] * (T - n)
             assert np.allclose(got["logits"][i], expect["logits"], atol=1e-4, rtol=0)
 
 
@@ -141,14 +144,16 @@ def test_golden_comparison_catches_a_changed_length_or_logit(tmp_path):
     noisy = copy.deepcopy(rows)
     noisy[5]["runs"][1]["logits"][0] += 4e-6            # last-bit noise: accepted
     assert_same_goldens(write(noisy), TINY / "golden.jsonl")
-    for change in ("logit", "length", "kept"):
+    for change in ("logit", "length", "kept", "token_layers"):
         bad = copy.deepcopy(rows)
         run = bad[7]["runs"][2]
         if change == "logit":
             run["logits"][1] += 1e-3
         elif change == "length":
             run["layer_lengths"][-1] += 1
-        else:
+        elif change == "kept":
             run["kept_positions"] = run["kept_positions"][:-1]
+        else:
+            run["token_layers"][-1] -= 1
         with pytest.raises(AssertionError):
             assert_same_goldens(write(bad), TINY / "golden.jsonl")

@@ -67,6 +67,11 @@ public enum JobOption {
           + "column is absent. Costs a little throughput (README, Output)."),
   SUMMARY("summary", "true",
       "Write summary.json and summary.html next to the output and print the summary."),
+  SUMMARY_EXAMPLES("summary-examples", "true",
+      "Show a few scored rows in summary.html (per predicted label: the most and the least "
+          + "compressed and one picked by a hash of the id), their text coloured by how many "
+          + "layers each token ran through. This copies those rows' text into the page: turn it "
+          + "off for corpora whose text must not leave the output."),
   PROGRESS_SECONDS("progress-seconds", "10",
       "Print progress (rows scored, rate, ETA) this often; 0 turns it off."),
   HELP("help", null, "Print this help and exit.");

@@ -41,7 +41,8 @@ public record JobOptions(
     boolean summary,
     int progressSeconds,
     int parts,
-    boolean rationales) {
+    boolean rationales,
+    boolean summaryExamples) {
 
   static final Set<String> FORMATS = Set.of("parquet", "json", "csv", "text", "orc");
   static final Set<String> MODES = Set.of("errorifexists", "overwrite", "append", "ignore");
@@ -148,7 +149,8 @@ public record JobOptions(
         integer(v, JobOption.INTRA_OP_THREADS, 0), integer(v, JobOption.TOKEN_BUDGET, 0),
         integer(v, JobOption.MAX_BATCH_ROWS, 1), integer(v, JobOption.CHUNK_ROWS, 1),
         integer(v, JobOption.MAX_TEXT_CHARS, 1), bool(v, JobOption.SUMMARY),
-        integer(v, JobOption.PROGRESS_SECONDS, 0), parts, bool(v, JobOption.RATIONALES));
+        integer(v, JobOption.PROGRESS_SECONDS, 0), parts, bool(v, JobOption.RATIONALES),
+        bool(v, JobOption.SUMMARY_EXAMPLES));
   }
 
   private static String required(Map<JobOption, String> v, JobOption o) {

@@ -10,6 +10,7 @@ import io.adapler.udf.bundle.BundleLoadException;
 import io.adapler.udf.bundle.ModelBundle;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +37,10 @@ final class PartedRun {
    * @param total the sums over the whole output (every committed part)
    * @param scoredNow the sums over the parts this run scored
    * @param parts how many parts were skipped and scored
+   * @param examples the summary page's example rows, chosen among the parts this run scored
    */
-  record Result(Map<String, Object> total, Map<String, Object> scoredNow, PartsSummary parts) {}
+  record Result(Map<String, Object> total, Map<String, Object> scoredNow, PartsSummary parts,
+      List<ExampleRows.Candidate> examples) {}
 
   private final SparkSession spark;
   private final JobOptions o;
@@ -46,9 +49,12 @@ final class PartedRun {
   private final PrintStream out;
   private final PartStore store;
   private final ProgressReporter progress;
+  private final List<ExampleRows.Candidate> picked = new ArrayList<>();
+  private final int labels;
 
-  PartedRun(SparkSession spark, JobOptions o, int layers, float etaScale, PrintStream out,
-      ProgressReporter progress) throws IOException {
+  PartedRun(SparkSession spark, JobOptions o, int layers, int labels, float etaScale,
+      PrintStream out, ProgressReporter progress) throws IOException {
+    this.labels = labels;
     this.progress = progress;
     this.spark = spark;
     this.o = o;
@@ -92,7 +98,8 @@ final class PartedRun {
     }
     store.markSuccess();
     long rowsNow = rowsOf(now);
-    return new Result(total, now, new PartsSummary(n, skipped, n - skipped, rowsNow));
+    return new Result(total, now, new PartsSummary(n, skipped, n - skipped, rowsNow),
+        ExampleRows.merge(picked));
   }
 
   private static long rowsOf(Map<String, Object> metrics) {
@@ -133,12 +140,20 @@ final class PartedRun {
     Dataset<Row> scored = ScoringJob.scoreRows(rows, o, etaScale,
         progress.rowsScored());
     Dataset<Row> observed = RunMetrics.observe(scored, observation, layers);
+    Observation picks = new Observation("adapler-examples-" + k);
+    boolean examples = o.summary() && o.summaryExamples();
+    if (examples) {
+      observed = ExampleRows.observe(observed, picks, o, labels);
+    }
     spark.sparkContext().setJobDescription("adapler part " + k + "/" + o.parts());
     try {
       observed.select(ScoringJob.outputColumns(o, scored)).write().mode("overwrite")
           .parquet(store.tempDir(k));
       Map<String, Object> metrics = new LinkedHashMap<>(
           ScoringJob.metricsOf(spark, observation, store.tempDir(k), out));
+      if (examples && !metrics.isEmpty()) {
+        picked.addAll(ExampleRows.await(picks, labels, ScoringJob.SUMMARY_WAIT));
+      }
       List<String> files = store.moveIn(k);
       PartCommit c = new PartCommit(k, o.parts(), files, metrics,
           (System.nanoTime() - start) / 1e9);

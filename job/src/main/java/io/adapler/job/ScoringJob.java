@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.adapler.udf.bundle.BundleLoadException;
 import io.adapler.udf.bundle.BundleLoader;
 import io.adapler.udf.bundle.ModelBundle;
+import io.adapler.udf.runtime.InferenceException;
 import io.adapler.udf.spark.AdaplerScoring;
 import io.adapler.udf.spark.GpuStageProfile;
 import io.adapler.udf.spark.ScoreOptions;
@@ -14,6 +15,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.AnalysisException;
@@ -125,6 +127,8 @@ public final class ScoringJob {
     ModelBundle bundle = BundleLoader.shared().load(o.bundle(),
         spark.sparkContext().hadoopConfiguration());
     int layers = bundle.manifest().geometry().layers();
+    int labels = bundle.manifest().labels().size();
+    boolean examples = o.summary() && o.summaryExamples();
     float etaScale = o.etaScale() != null ? o.etaScale() : bundle.manifest().defaultEtaScale();
     Dataset<Row> input = CorpusReader.read(spark, o);
     // The Spark version is the cluster's, not the one built against: one jar serves 4.0 to 4.2.
@@ -141,33 +145,67 @@ public final class ScoringJob {
     Map<String, Object> total;
     Map<String, Object> scoredNow;
     PartsSummary parts = null;
+    List<ExampleRows.Candidate> picked = List.of();
     try (ProgressReporter progress =
              ProgressReporter.start(spark.sparkContext(), o.progressSeconds(), out)) {
       progress.expect(input);
       if (o.parted()) {
-        PartedRun.Result r = new PartedRun(spark, o, layers, etaScale, out, progress)
+        PartedRun.Result r = new PartedRun(spark, o, layers, labels, etaScale, out, progress)
             .run(input, bundle);
         total = r.total();
         scoredNow = r.scoredNow();
         parts = r.parts();
+        picked = r.examples();
       } else {
         Observation observation = new Observation("adapler-summary");
+        Observation picks = new Observation("adapler-examples");
         Dataset<Row> scored = scoreRows(input, o, etaScale, progress.rowsScored());
-        RunMetrics.observe(scored, observation, layers).select(outputColumns(o, scored)).write()
-            .mode(o.mode()).parquet(o.output());
+        Dataset<Row> observed = RunMetrics.observe(scored, observation, layers);
+        if (examples) {
+          observed = ExampleRows.observe(observed, picks, o, labels);
+        }
+        observed.select(outputColumns(o, scored)).write().mode(o.mode()).parquet(o.output());
         total = metricsOf(spark, observation, o.output(), out);
         scoredNow = total;
+        if (examples && !total.isEmpty()) { // Spark reports both observations together
+          picked = ExampleRows.await(picks, labels, SUMMARY_WAIT);
+        }
       }
     }
     RunSummary summary = RunMetrics.summarize(total, scoredNow, parts, o, bundle, layers, etaScale,
         (System.nanoTime() - start) / 1e9);
     if (o.summary()) {
-      var path = SummaryReport.write(summary, summaryDir(o.output()),
+      String[] section = examplesSection(picked, bundle, etaScale, out);
+      var path = SummaryReport.write(summary, section[0], section[1], summaryDir(o.output()),
           spark.sparkContext().hadoopConfiguration());
       out.println("[adapler] output: " + o.output());
       out.println("[adapler] summary: " + path + " and summary.html");
     }
     return summary;
+  }
+
+  /**
+   * The summary page's examples as {css, html}: the picked rows scored again on the driver
+   * with their token layers. A failure here costs the page its examples, never the run.
+   */
+  static String[] examplesSection(List<ExampleRows.Candidate> picked, ModelBundle bundle,
+      float etaScale, PrintStream out) {
+    try {
+      long start = System.nanoTime();
+      int layers = bundle.manifest().geometry().layers();
+      List<ExampleTokens.Example> examples = ExampleTokens.score(picked, bundle, etaScale);
+      if (examples.isEmpty()) {
+        return new String[] {"", ""};
+      }
+      String[] section = {TokenHeatmap.css(layers),
+          TokenHeatmap.section(examples, layers, bundle.manifest().hasTokenLayers())};
+      out.printf(Locale.ROOT, "[adapler] summary.html: %d example rows, scored again on"
+          + " the driver in %.2f s%n", examples.size(), (System.nanoTime() - start) / 1e9);
+      return section;
+    } catch (BundleLoadException | InferenceException | RuntimeException e) {
+      out.println("[adapler] summary.html has no example rows: " + e.getMessage());
+      return new String[] {"", ""};
+    }
   }
 
   /**

@@ -13,7 +13,9 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Writes a {@link RunSummary} as {@code summary.json} and as {@code summary.html}, a small
- * self-contained page with an SVG chart of the mean kept length per layer.
+ * self-contained page (inline CSS and SVG, no script, nothing fetched) with a chart of the
+ * mean kept length per layer and, when given, example rows coloured by how long each token
+ * survived ({@link TokenHeatmap}).
  */
 public final class SummaryReport {
   private static final ObjectMapper JSON =
@@ -27,6 +29,18 @@ public final class SummaryReport {
    * @return the path of the JSON file
    */
   public static Path write(RunSummary s, String dir, Configuration conf) throws IOException {
+    return write(s, "", "", dir, conf);
+  }
+
+  /**
+   * Writes both files, the page with an examples section.
+   *
+   * @param css the section's style rules ({@link TokenHeatmap#css})
+   * @param examples the section's HTML ({@link TokenHeatmap#section}), or "" for none
+   * @return the path of the JSON file
+   */
+  static Path write(RunSummary s, String css, String examples, String dir, Configuration conf)
+      throws IOException {
     Path base = new Path(dir);
     FileSystem fs = base.getFileSystem(conf);
     Path json = new Path(base, "summary.json");
@@ -34,13 +48,18 @@ public final class SummaryReport {
       out.write(JSON.writeValueAsBytes(s));
     }
     try (OutputStream out = fs.create(new Path(base, "summary.html"), true)) {
-      out.write(html(s).getBytes(StandardCharsets.UTF_8));
+      out.write(html(s, css, examples).getBytes(StandardCharsets.UTF_8));
     }
     return json;
   }
 
   /** Returns the HTML page for a summary. */
   static String html(RunSummary s) {
+    return html(s, "", "");
+  }
+
+  /** Returns the HTML page for a summary, with an examples section (may be empty). */
+  static String html(RunSummary s, String css, String examples) {
     StringBuilder rows = new StringBuilder();
     row(rows, "bundle", s.bundle());
     row(rows, "input", s.input());
@@ -64,9 +83,10 @@ public final class SummaryReport {
     }
     return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>AdapLeR run summary</title>"
         + "<style>body{font-family:sans-serif;margin:2em}td{padding:2px 12px}"
-        + "td:first-child{color:#555}</style></head><body>\n<h1>AdapLeR run summary</h1>\n"
+        + "td:first-child{color:#555}" + css + "</style></head><body>\n"
+        + "<h1>AdapLeR run summary</h1>\n"
         + "<table>" + rows + "</table>\n<h2>Mean tokens per layer</h2>\n" + chart(s)
-        + "\n</body></html>\n";
+        + "\n" + examples + "</body></html>\n";
   }
 
   private static void row(StringBuilder sb, String key, String value) {
@@ -112,6 +132,6 @@ public final class SummaryReport {
   }
 
   private static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return HtmlText.escape(s);
   }
 }

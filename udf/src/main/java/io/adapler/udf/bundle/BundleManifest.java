@@ -67,6 +67,16 @@ public record BundleManifest(
   }
 
   /**
+   * Returns whether the graph declares the optional {@code token_layers} output (graphs
+   * exported before it existed do not).
+   *
+   * @return true when the runtime can say how many layers ran on each token
+   */
+  public boolean hasTokenLayers() {
+    return graph.outputs().contains("token_layers");
+  }
+
+  /**
    * Returns the eta scale to use when the caller does not choose one.
    *
    * @return the calibrated operating point's eta scale, or 1 (the trained point)

@@ -150,8 +150,10 @@ public final class AdaplerRuntime implements AutoCloseable {
    *
    * @param rows encoded rows, each at most {@code geometry.max_positions} tokens
    * @param etaScale multiplies every eta: 0 keeps all tokens, 1 is the trained point
-   * @param rationales whether to fetch the kept positions and map them to word pieces; has no
-   *     effect when the bundle's graph has no {@code kept_positions} output
+   * @param rationales whether to fetch the kept positions and map them to word pieces, and
+   *     the layers each token ran through ({@link RowResult#tokenLayers()}); each has no
+   *     effect when the bundle's graph lacks its output ({@code kept_positions}, {@code
+   *     token_layers})
    * @return one result per row, in input order
    * @throws InferenceException when a batch fails to run
    */
@@ -206,6 +208,7 @@ public final class AdaplerRuntime implements AutoCloseable {
       throws InferenceException {
     // A bundle without the output silently has no rationales, as RuntimeOptions documents.
     boolean kept = rationales && bundle.manifest().hasKeptPositions();
+    boolean tokenLayers = rationales && bundle.manifest().hasTokenLayers();
     int[] lengths = rows.stream().mapToInt(EncodedRow::length).toArray();
     return batcher.run(lengths, batch -> {
       List<EncodedRow> members = new ArrayList<>(batch.size());
@@ -214,7 +217,7 @@ public final class AdaplerRuntime implements AutoCloseable {
       }
       try {
         List<BatchExecutor.RawRow> raw = executor.run(members, batch.paddedLength(), etaScale,
-            kept);
+            kept, tokenLayers);
         long start = System.nanoTime();
         List<RowResult> out = new ArrayList<>(raw.size());
         for (int k = 0; k < raw.size(); k++) {

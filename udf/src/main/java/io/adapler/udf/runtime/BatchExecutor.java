@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,9 +28,13 @@ final class BatchExecutor {
   static final String LOGITS = "logits";
   static final String LAYER_LENGTHS = "layer_lengths";
   static final String KEPT_POSITIONS = "kept_positions";
+  static final String TOKEN_LAYERS = "token_layers";
 
-  /** One row's raw graph outputs. {@code kept} is empty when not requested. */
-  record RawRow(float[] logits, long[] layerLengths, long[] kept) {}
+  /**
+   * One row's raw graph outputs. {@code kept} and {@code tokenLayers} are empty when not
+   * requested; {@code tokenLayers} runs over the padded length.
+   */
+  record RawRow(float[] logits, long[] layerLengths, long[] kept, long[] tokenLayers) {}
 
   private final OrtEnvironment env;
   private final OrtSession session;
@@ -48,10 +53,11 @@ final class BatchExecutor {
    *
    * @param keptPositions whether to fetch {@code kept_positions} too (the graph must have it);
    *     chosen per call, so that one session serves callers with and without rationales
+   * @param tokenLayers whether to fetch {@code token_layers} too (the graph must have it)
    * @return one raw output per row, in the given order
    */
   List<RawRow> run(List<EncodedRow> rows, int paddedLength, float etaScale,
-      boolean keptPositions) throws OrtException {
+      boolean keptPositions, boolean tokenLayers) throws OrtException {
     long start = System.nanoTime();
     int b = rows.size();
     int t = paddedLength;
@@ -85,29 +91,37 @@ final class BatchExecutor {
           TOKEN_TYPE_IDS, typesT, ETA_SCALE, etaT);
       long prepared = System.nanoTime();
       stats.prepared(prepared - start);
-      Set<String> requested = keptPositions
-          ? Set.of(LOGITS, LAYER_LENGTHS, KEPT_POSITIONS)
-          : Set.of(LOGITS, LAYER_LENGTHS);
+      Set<String> requested = new HashSet<>(List.of(LOGITS, LAYER_LENGTHS));
+      if (keptPositions) {
+        requested.add(KEPT_POSITIONS);
+      }
+      if (tokenLayers) {
+        requested.add(TOKEN_LAYERS);
+      }
       try (OrtSession.Result result = session.run(inputs, requested)) {
         long ran = System.nanoTime();
         stats.ran(ran - prepared);
-        List<RawRow> out = rows(result, b, keptPositions);
+        List<RawRow> out = rows(result, b, keptPositions, tokenLayers);
         stats.output(System.nanoTime() - ran);
         return out;
       }
     }
   }
 
-  private static List<RawRow> rows(OrtSession.Result result, int b, boolean keptPositions)
-      throws OrtException {
+  private static List<RawRow> rows(OrtSession.Result result, int b, boolean keptPositions,
+      boolean tokenLayers) throws OrtException {
     float[][] logits = (float[][]) value(result, LOGITS, b);
     long[][] lengths = (long[][]) value(result, LAYER_LENGTHS, b);
     long[][] kept = keptPositions
         ? (long[][]) value(result, KEPT_POSITIONS, b)
         : null;
+    long[][] layers = tokenLayers
+        ? (long[][]) value(result, TOKEN_LAYERS, b)
+        : null;
     List<RawRow> out = new ArrayList<>(b);
     for (int i = 0; i < b; i++) {
-      out.add(new RawRow(logits[i], lengths[i], kept == null ? new long[0] : kept[i]));
+      out.add(new RawRow(logits[i], lengths[i], kept == null ? new long[0] : kept[i],
+          layers == null ? new long[0] : layers[i]));
     }
     return out;
   }

@@ -50,7 +50,8 @@ final class GraphSignature {
         new long[] {m.tokenizer().clsTokenId(), m.tokenizer().sepTokenId()}, new long[2]);
     GraphSignature g = new GraphSignature(bundle);
     try {
-      BatchExecutor.RawRow out = executor.run(List.of(row), 2, 0f, m.hasKeptPositions()).get(0);
+      BatchExecutor.RawRow out = executor.run(List.of(row), 2, 0f, m.hasKeptPositions(),
+          m.hasTokenLayers()).get(0);
       g.expect("logits per row", m.geometry().classes() + " values (geometry.classes)",
           out.logits().length + " values", out.logits().length == m.geometry().classes());
       long[] lengths = out.layerLengths();
@@ -58,6 +59,12 @@ final class GraphSignature {
           lengths.length + " values", lengths.length == m.geometry().layers());
       g.expect("layer_lengths at eta_scale 0 for [CLS] [SEP]", "all 2",
           Arrays.toString(lengths), Arrays.stream(lengths).allMatch(v -> v == 2));
+      if (m.hasTokenLayers()) {
+        long all = m.geometry().layers();
+        g.expect("token_layers at eta_scale 0 for [CLS] [SEP]", "[" + all + ", " + all + "]",
+            Arrays.toString(out.tokenLayers()), Arrays.equals(out.tokenLayers(),
+                new long[] {all, all}));
+      }
     } catch (OrtException | RuntimeException e) {
       throw new BundleLoadException("the probe run of " + bundle.modelPath() + " ("
           + bundle.uri() + ") on [CLS] [SEP] failed: " + e.getMessage()
@@ -83,6 +90,9 @@ final class GraphSignature {
         m.geometry().layers());
     if (outputs.containsKey(BatchExecutor.KEPT_POSITIONS)) {
       tensor(outputs, "output", BatchExecutor.KEPT_POSITIONS, OnnxJavaType.INT64, 2, -1, 0);
+    }
+    if (outputs.containsKey(BatchExecutor.TOKEN_LAYERS)) {
+      tensor(outputs, "output", BatchExecutor.TOKEN_LAYERS, OnnxJavaType.INT64, 2, -1, 0);
     }
   }
 

@@ -7,6 +7,7 @@ import io.adapler.udf.tokenize.TokenOffsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Turns one row's raw graph outputs into a {@link RowResult}: softmax, label, FLOPs and the
@@ -52,6 +53,17 @@ final class RowDecoder {
         }
       }
     }
+    int[] tokenLayers = tokenLayers(raw.tokenLayers(), n, lengths);
+    if (tokenLayers.length > 0 && raw.kept().length > 0) {
+      int last = lengths.length;
+      int[] reached = IntStream.range(0, n)
+          .filter(j -> tokenLayers[j] == last).toArray();
+      if (!Arrays.equals(reached, kept)) {
+        throw new IllegalStateException("token_layers " + Arrays.toString(raw.tokenLayers())
+            + " disagree with kept_positions " + Arrays.toString(raw.kept()) + ": the tokens"
+            + " that ran through all " + last + " layers must be the kept ones");
+      }
+    }
     float[] logits = raw.logits();
     float[] probabilities = softmax(logits);
     int best = 0;
@@ -62,7 +74,38 @@ final class RowDecoder {
     }
     return new RowResult(best, labels.get(best), probabilities, logits, n, lengths,
         row.truncated(), flops.fullFlops(n), flops.adaptiveFlops(lengths), kept,
-        rationale(row.offsets(), kept));
+        rationale(row.offsets(), kept), tokenLayers);
+  }
+
+  /**
+   * The row's token layers (its first {@code n} values; the rest must be -1 padding), checked
+   * against the layer lengths: layer l ran on exactly the tokens with a value above l.
+   */
+  private static int[] tokenLayers(long[] raw, int n, int[] lengths) {
+    if (raw.length == 0) {
+      return new int[0];
+    }
+    int layers = lengths.length;
+    int[] out = new int[n];
+    int[] ranOn = new int[layers];
+    boolean ok = raw.length >= n && raw[0] == layers;
+    for (int j = 0; ok && j < raw.length; j++) {
+      long v = raw[j];
+      ok = j < n ? v >= 0 && v <= layers : v == -1;
+      if (j < n) {
+        out[j] = (int) v;
+        for (int l = 0; l < v && ok; l++) {
+          ranOn[l]++;
+        }
+      }
+    }
+    if (!ok || !Arrays.equals(ranOn, lengths)) {
+      throw new IllegalStateException("token_layers " + Arrays.toString(raw) + " for a row of "
+          + n + " tokens with layer_lengths " + Arrays.toString(lengths) + ": expected values"
+          + " in [0, " + layers + "] ([CLS] " + layers + "), -1 padding, and layer l running"
+          + " on as many tokens as layer_lengths[l]");
+    }
+    return out;
   }
 
   private static List<RationaleToken> rationale(TokenOffsets offsets, int[] kept) {

@@ -17,6 +17,10 @@ import java.util.List;
  * @param keptPositions token positions that reached the last layer, ascending
  * @param rationale the kept word pieces with character offsets (special tokens left out);
  *     empty when rationales are off or the row was given as ids
+ * @param tokenLayers for each of the row's tokens, how many encoder layers ran on it: the
+ *     number of layers for the tokens that reached the last layer ({@code [CLS]} always), 0
+ *     for a token dropped before the first layer; empty when rationales are off or the
+ *     bundle's graph has no {@code token_layers} output
  */
 public record RowResult(
     int labelIndex,
@@ -29,7 +33,8 @@ public record RowResult(
     double fullFlops,
     double adaptiveFlops,
     int[] keptPositions,
-    List<RationaleToken> rationale) {
+    List<RationaleToken> rationale,
+    int[] tokenLayers) {
 
   /**
    * Returns this row's FLOPs speedup, full over AdapLeR.

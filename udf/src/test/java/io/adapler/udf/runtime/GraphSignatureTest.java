@@ -44,7 +44,7 @@ class GraphSignatureTest {
     BundleLoadException e = openFails(dir);
     assertMessage(e, "does not match its adapler.json",
         "graph outputs: expected adapler.json's [kept_positions, layer_lengths, scores],"
-            + " found model.onnx's [kept_positions, layer_lengths, logits]",
+            + " found model.onnx's [kept_positions, layer_lengths, logits, token_layers]",
         dir.toUri().getPath().replaceAll("/$", ""), "Re-export the bundle");
     assertTrue(e.getMessage().contains("3 (geometry.classes)")
         || e.getMessage().contains("3 values (geometry.classes)"), e.getMessage());

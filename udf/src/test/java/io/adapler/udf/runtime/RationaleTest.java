@@ -55,6 +55,8 @@ class RationaleTest {
         int[] expected = IntStream.of(g.run(eta).keptPositions())
             .filter(p -> g.inputIds()[p] != cls && g.inputIds()[p] != sep).toArray();
         List<RationaleToken> rationale = results.get(i).rationale();
+        assertArrayEquals(g.run(eta).tokenLayers(), results.get(i).tokenLayers(),
+            "token layers of row " + g.id() + " at eta_scale " + eta);
         assertArrayEquals(expected, rationale.stream().mapToInt(RationaleToken::position).toArray(),
             "row " + g.id() + " at eta_scale " + eta);
         keptAtScaleOne += eta == 1f ? rationale.size() : 0;
@@ -85,12 +87,31 @@ class RationaleTest {
       RowResult r = off.score(List.of(g.textRow()), 1f).get(0);
       assertTrue(r.rationale().isEmpty());
       assertEquals(0, r.keptPositions().length);
+      assertEquals(0, r.tokenLayers().length);
       assertArrayEquals(g.run(1f).layerLengths(), r.layerLengths());
     }
     RowResult fromIds = runtime.scoreEncoded(List.of(
         io.adapler.udf.tokenize.EncodedRow.ofIds(g.inputIds(), g.tokenTypeIds())), 1f).get(0);
     assertTrue(fromIds.rationale().isEmpty());
     assertArrayEquals(g.run(1f).keptPositions(), fromIds.keptPositions());
+    assertArrayEquals(g.run(1f).tokenLayers(), fromIds.tokenLayers());
+  }
+
+  @Test
+  void aBundleExportedBeforeTokenLayersStillScoresWithRationales() throws Exception {
+    // The shipped spam model's graph has kept_positions but no token_layers output.
+    Path spam = TinyBundle.dir().resolveSibling("spam-minilm");
+    ModelBundle old = new BundleLoader(cache).load(spam.toString());
+    assertTrue(old.manifest().hasKeptPositions());
+    org.junit.jupiter.api.Assumptions.assumeFalse(old.manifest().hasTokenLayers(),
+        "spam-minilm was re-exported with token_layers; nothing old left to check");
+    try (AdaplerRuntime rt = AdaplerRuntime.open(old, RuntimeOptions.defaults())) {
+      RowResult r = rt.score(List.of(io.adapler.udf.tokenize.TextRow.of(
+          "Win a free cruise now, click here to claim your prize")), 1f).get(0);
+      assertEquals(0, r.tokenLayers().length);
+      assertTrue(r.keptPositions().length >= 1 && r.keptPositions()[0] == 0);
+      assertEquals(r.layerLengths()[r.layerLengths().length - 1], r.keptPositions().length);
+    }
   }
 
   @Test
@@ -107,6 +128,8 @@ class RationaleTest {
         RowResult none = rt.scoreEncoded(encoded, 1f, false).get(0);
         assertTrue(none.rationale().isEmpty());
         assertEquals(0, none.keptPositions().length);
+        assertEquals(0, none.tokenLayers().length);
+        assertArrayEquals(g.run(1f).tokenLayers(), on.tokenLayers());
         assertArrayEquals(on.layerLengths(), none.layerLengths());
         assertArrayEquals(on.probabilities(), none.probabilities());
       }

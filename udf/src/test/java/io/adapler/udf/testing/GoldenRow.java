@@ -32,8 +32,10 @@ public record GoldenRow(
    * @param logits the logits
    * @param layerLengths tokens processed per layer
    * @param keptPositions positions reaching the last layer
+   * @param tokenLayers per token position, the number of layers whose kept set holds it
    */
-  public record Run(float etaScale, float[] logits, int[] layerLengths, int[] keptPositions) {}
+  public record Run(float etaScale, float[] logits, int[] layerLengths, int[] keptPositions,
+      int[] tokenLayers) {}
 
   /** Returns the row as runtime input. */
   public TextRow textRow() {

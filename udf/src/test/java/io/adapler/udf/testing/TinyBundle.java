@@ -56,7 +56,7 @@ public final class TinyBundle {
         for (JsonNode r : n.get("runs")) {
           runs.add(new GoldenRow.Run((float) r.get("eta_scale").asDouble(),
               floats(r.get("logits")), ints(r.get("layer_lengths")),
-              ints(r.get("kept_positions"))));
+              ints(r.get("kept_positions")), ints(r.get("token_layers"))));
         }
         JsonNode pair = n.get("text_pair");
         rows.add(new GoldenRow(n.get("id").asInt(), n.get("text").asText(),
