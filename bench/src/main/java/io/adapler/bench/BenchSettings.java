@@ -2,6 +2,8 @@ package io.adapler.bench;
 
 import io.adapler.udf.runtime.RuntimeOptions;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -23,14 +25,23 @@ import java.util.Set;
  * @param maxBatchRows the runtime's row cap per batch
  * @param sections which sections run
  * @param out where results.json and results.md go
+ * @param baseline the plain encoder graph's directory (model.onnx, tokenizer.json)
+ * @param jobRows mails the job section scores, 0 for all of {@code data} as its files are
+ * @param jobEtaScale the eta scale of the job section
+ * @param jobVariants the job section's runs: extra options and environment per run
+ * @param formatBundles the bundles the format section compares
  */
 record BenchSettings(String bundle, Path data, int rows, int reps, int sideReps, long seed,
     int callers, int sideRows, int gemmSize, int gemmCalls, int tokenBudget,
     int maxBatchRows, Set<String> sections,
-    Path out) {
+    Path out, Path baseline, int jobRows, float jobEtaScale, List<JobBench.Variant> jobVariants,
+    List<String> formatBundles) {
 
-  static final Set<String> ALL = Set.of("speedup", "batching", "threading", "spark",
-      "rationales");
+  static final Set<String> ALL = Set.of("speedup", "baseline", "batching", "threading",
+      "spark", "rationales", "job", "format");
+  /** What runs without --sections: all but format, which needs --format-bundles. */
+  static final String DEFAULT_SECTIONS =
+      "speedup,baseline,batching,threading,spark,rationales,job";
 
   static final String HELP = """
       Usage: ./bench.sh [--name value ...]
@@ -47,9 +58,22 @@ record BenchSettings(String bundle, Path data, int rows, int reps, int sideReps,
         --gemm-calls N        GEMMs per caller per measurement (default 20)
         --token-budget N      the runtime's padded tokens per batch (default: the runtime's)
         --max-batch-rows N    the runtime's rows per batch (default: the runtime's)
-        --sections LIST       comma list of speedup,batching,threading,spark,rationales
-                              (default all)
+        --sections LIST       comma list of speedup,baseline,batching,threading,spark,
+                              rationales,job,format (default all but format); speedup and
+                              baseline are measured together
         --out DIR             results.json and results.md go here (default build/bench)
+        --baseline DIR        the plain encoder graph every figure is also a ratio to: its
+                              model.onnx and tokenizer.json (default
+                              build/backbones/all-minilm-l6-v2, model/scripts/fetch_backbone.sh)
+        --job-rows N          mails the job section scores (default 0: all of --data, its
+                              files as they are; N writes the first N of the seed's order to
+                              one JSON Lines file)
+        --job-eta-scale X     eta scale of the job section (default 0)
+        --job-variants LIST   the job section's runs, ';'-separated NAME=OPTIONS, where
+                              OPTIONS are job options and VAR=value environment variables
+                              (default "default": the job's defaults), e.g.
+                              "default;p8=--partitions 8;noprogress=--progress-seconds 0"
+        --format-bundles LIST comma list of bundles for the format section (default: --bundle)
       """;
 
   /** Returns the settings, or null when --help was asked for. */
@@ -79,11 +103,19 @@ record BenchSettings(String bundle, Path data, int rows, int reps, int sideReps,
         positive(m, "gemm-calls", 20),
         m.containsKey("token-budget") ? positive(m, "token-budget", 0) : 0,
         positive(m, "max-batch-rows", RuntimeOptions.DEFAULT_MAX_BATCH_ROWS),
-        Set.of(m.getOrDefault("sections", String.join(",", ALL)).split(",")),
-        Path.of(m.getOrDefault("out", "build/bench")));
+        Set.of(m.getOrDefault("sections", DEFAULT_SECTIONS).split(",")),
+        Path.of(m.getOrDefault("out", "build/bench")),
+        Path.of(m.getOrDefault("baseline", PlainGraph.DEFAULT_DIR.toString())),
+        m.containsKey("job-rows") ? nonNegative(m, "job-rows") : 0,
+        etaScale(m.getOrDefault("job-eta-scale", "0")),
+        Arrays.stream(m.getOrDefault("job-variants", "default").split(";"))
+            .filter(v -> !v.isBlank()).map(JobBench.Variant::parse).toList(),
+        List.of(m.getOrDefault("format-bundles", m.getOrDefault("bundle",
+            "samples/models/spam-minilm")).split(",")));
     m.keySet().removeAll(Set.of("bundle", "data", "rows", "reps", "side-reps", "seed",
         "callers", "side-rows", "gemm-size", "gemm-calls", "token-budget", "max-batch-rows",
-        "sections", "out"));
+        "sections", "out", "baseline", "job-rows", "job-eta-scale", "job-variants",
+        "format-bundles"));
     if (!m.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + m.keySet() + "\n" + HELP);
     }
@@ -96,6 +128,23 @@ record BenchSettings(String bundle, Path data, int rows, int reps, int sideReps,
           + " is more than --rows " + rows);
     }
     return s;
+  }
+
+  private static int nonNegative(Map<String, String> m, String key) {
+    return "0".equals(m.get(key)) ? 0 : positive(m, key, 0);
+  }
+
+  private static float etaScale(String v) {
+    try {
+      float f = Float.parseFloat(v);
+      if (f >= 0 && Float.isFinite(f)) {
+        return f;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--job-eta-scale: expected a number >= 0, found '" + v
+        + "'");
   }
 
   boolean runs(String section) {
@@ -134,15 +183,20 @@ record BenchSettings(String bundle, Path data, int rows, int reps, int sideReps,
     j.put("token_budget", tokenBudget);
     j.put("max_batch_rows", maxBatchRows);
     j.put("sections", sections.stream().sorted().toList());
+    j.put("baseline", baseline.toString());
+    j.put("job_rows", jobRows);
+    j.put("job_eta_scale", jobEtaScale);
+    j.put("job_variants", jobVariants.stream().map(JobBench.Variant::name).toList());
+    j.put("format_bundles", formatBundles);
     return j;
   }
 
   String describe() {
     return String.format("bundle %s, %d SpamAssassin mails from %s (seed %d), %d callers, %d"
         + " repetitions (speedup) and %d (others), batching and threading on %d rows, GEMM %d^3 x %d calls,"
-        + " batches of at most %s padded tokens and %d rows.",
+        + " batches of at most %s padded tokens and %d rows; baseline %s.",
         bundle, rows, data, seed, callers, reps, sideReps, sideRows, gemmSize, gemmCalls,
         tokenBudget == 0 ? "the runtime's default (" + RuntimeOptions.CPU_TOKEN_BUDGET
-            + " on CPU)" : String.valueOf(tokenBudget), maxBatchRows);
+            + " on CPU)" : String.valueOf(tokenBudget), maxBatchRows, baseline);
   }
 }

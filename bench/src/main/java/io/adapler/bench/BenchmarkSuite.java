@@ -60,14 +60,21 @@ public final class BenchmarkSuite {
     double overhead = Double.NaN;
     RuntimeOptions defaults = RuntimeOptions.builder().optRationales(false)
         .optTokenBudget(s.tokenBudget()).optMaxBatchRows(s.maxBatchRows()).build();
-    try (AdaplerRuntime runtime = AdaplerRuntime.open(bundle, defaults)) {
-      if (s.runs("speedup")) {
+    double overBaseline0 = Double.NaN;
+    double jobOverBaseline = Double.NaN;
+    try (AdaplerRuntime runtime = AdaplerRuntime.open(bundle, defaults);
+         PlainGraph baseline = new PlainGraph(s.baseline(),
+             bundle.manifest().tokenizer().maxLength(), runtime.options().threading())) {
+      System.out.printf("[bench] baseline: %s, max length %d, intra-op %d per caller%n",
+          s.baseline(), baseline.maxLength(), runtime.options().threading().intraOpThreads());
+      if (s.runs("speedup") || s.runs("baseline")) {
         try (GemmPeak gemm = new GemmPeak(defaults.threading(), s.gemmSize(), s.gemmCalls())) {
-          SpeedupBench bench = new SpeedupBench(runtime, corpus, s.callers(), gemm);
+          SpeedupBench bench = new SpeedupBench(runtime, corpus, s.callers(), gemm, baseline);
           sections.addAll(print(bench.run(s.reps())));
           realisedOverFlops = bench.headline().realisedOverFlops();
           eff0 = bench.headline().efficiency0();
           eff1 = bench.headline().efficiency1();
+          overBaseline0 = bench.headline().overBaseline0();
         }
       }
       if (s.runs("batching")) {
@@ -78,8 +85,8 @@ public final class BenchmarkSuite {
             s.callers(), s.sideReps()))));
       }
       if (s.runs("spark")) {
-        SparkOverheadBench.Result r = SparkOverheadBench.run(s.bundle(), runtime, corpus,
-            s.callers(), s.sideReps(), work);
+        SparkOverheadBench.Result r = SparkOverheadBench.run(s.bundle(), runtime, baseline,
+            corpus, s.callers(), s.sideReps(), work);
         sections.addAll(print(List.of(r.section())));
         overhead = r.overhead();
       }
@@ -87,8 +94,18 @@ public final class BenchmarkSuite {
         sections.addAll(print(List.of(RationalesBench.run(s.bundle(), bundle, runtime,
             corpus.head(s.sideRows()), s.callers(), s.sideReps(), work))));
       }
+      if (s.runs("job")) {
+        JobBench.Result r = JobBench.run(s, baseline, work);
+        sections.addAll(print(List.of(r.section())));
+        jobOverBaseline = r.defaultOverBaseline();
+      }
+      if (s.runs("format")) {
+        sections.addAll(print(List.of(FormatBench.run(s.formatBundles(), defaults, baseline,
+            corpus.head(s.sideRows()), s.callers(), s.sideReps(), work))));
+      }
     }
-    Section targets = Targets.section(realisedOverFlops, eff0, eff1, overhead);
+    Section targets = Targets.section(realisedOverFlops, eff0, eff1, overhead, overBaseline0,
+        jobOverBaseline);
     write(s, machine, targets, sections);
   }
 

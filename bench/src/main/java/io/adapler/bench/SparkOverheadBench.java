@@ -28,8 +28,8 @@ final class SparkOverheadBench {
   /** The figure the targets table needs: job time over bare time, minus 1. */
   record Result(Section section, double overhead) {}
 
-  static Result run(String bundle, AdaplerRuntime bare, BenchCorpus corpus, int callers,
-      int reps, Path work) throws Exception {
+  static Result run(String bundle, AdaplerRuntime bare, PlainGraph baseline, BenchCorpus corpus,
+      int callers, int reps, Path work) throws Exception {
     long start = System.nanoTime();
     SparkSession spark = session(callers);
     double startup = (System.nanoTime() - start) / 1e9;
@@ -38,10 +38,13 @@ final class SparkOverheadBench {
     String[] args = {"--bundle", bundle, "--input", input, "--input-format", "parquet",
         "--id-column", "id", "--output", output, "--mode", "overwrite", "--eta-scale", "1",
         "--progress-seconds", "0"};
-    Map<String, Samples> t = new Interleaved()
+    Interleaved runs = new Interleaved()
         .add("job", () -> job(args))
-        .add("bare", ScoringTrial.shared(bare, corpus.shares(callers), 1f))
-        .run(reps, "spark");
+        .add("bare", ScoringTrial.shared(bare, corpus.shares(callers), 1f));
+    if (baseline != null) {
+      runs.add("baseline", new BaselineTrial(baseline, corpus.shares(callers)));
+    }
+    Map<String, Samples> t = runs.run(reps, "spark");
     Dataset<Row> out = spark.read().parquet(output);
     long written = out.count();
     long ok = out.filter("status = 'OK'").count();
@@ -59,6 +62,19 @@ final class SparkOverheadBench {
     json.put("rows_per_second_bare", t.get("bare").inverted(n).toJson());
     json.put("job_time_over_bare_time", ratio.toJson());
     json.put("overhead", overhead);
+    String vsBase = "";
+    if (baseline != null) {
+      Samples jobOverBase = t.get("baseline").over(t.get("job"));
+      Samples bareOverBase = t.get("baseline").over(t.get("bare"));
+      json.put("rows_per_second_baseline", t.get("baseline").inverted(n).toJson());
+      json.put("job_throughput_over_baseline", jobOverBase.toJson());
+      json.put("bare_throughput_over_baseline", bareOverBase.toJson());
+      vsBase = String.format("""
+          | rows/s, baseline (plain graph, per row) | %s |
+          | throughput / baseline's: job, bare runtime | %s, %s |
+          """, t.get("baseline").inverted(n).format("%.1f"), jobOverBase.format("%.3f"),
+          bareOverBase.format("%.3f"));
+    }
     String md = String.format("""
         ## Spark overhead: the job in local mode against the bare runtime
 
@@ -73,9 +89,13 @@ final class SparkOverheadBench {
         | rows/s, bare runtime | %s |
         | job time / bare time | %s |
         | Spark overhead | **%.1f%%** |
+        """ + vsBase + """
+
+        This is the job warm in the bench's JVM on %d rows of one Parquet file; the job
+        section runs it the way a user does (a cold JVM on the mails' JSON files).
         """, n, callers, callers, reps, written, startup,
         t.get("job").inverted(n).format("%.1f"), t.get("bare").inverted(n).format("%.1f"),
-        ratio.format("%.3f"), 100 * overhead);
+        ratio.format("%.3f"), 100 * overhead, n);
     return new Result(new Section("spark", json, md), overhead);
   }
 

@@ -4,7 +4,9 @@ import io.adapler.udf.flops.FlopsModel;
 import io.adapler.udf.runtime.AdaplerRuntime;
 import io.adapler.udf.runtime.RuntimeStats;
 import io.adapler.udf.tokenize.EncodedRow;
+import io.adapler.udf.tokenize.TextRow;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,16 +21,24 @@ final class SpeedupBench {
   private final BenchCorpus corpus;
   private final int callers;
   private final GemmPeak gemm;
+  private final PlainGraph baseline;
+  private Samples baseRate;
 
-  SpeedupBench(AdaplerRuntime runtime, BenchCorpus corpus, int callers, GemmPeak gemm) {
+  /**
+   * @param baseline the plain graph measured in the same slices, or null to leave it out
+   */
+  SpeedupBench(AdaplerRuntime runtime, BenchCorpus corpus, int callers, GemmPeak gemm,
+      PlainGraph baseline) {
     this.runtime = runtime;
     this.corpus = corpus;
     this.callers = callers;
     this.gemm = gemm;
+    this.baseline = baseline;
   }
 
   /** The figures the targets table needs. */
-  record Headline(double realisedOverFlops, double efficiency0, double efficiency1) {}
+  record Headline(double realisedOverFlops, double efficiency0, double efficiency1,
+      double overBaseline0) {}
 
   private Headline headline;
 
@@ -39,8 +49,10 @@ final class SpeedupBench {
   List<Section> run(int reps) throws Exception {
     FlopsModel flops = runtime.flops();
     double full = 0;
+    long tokens = 0;
     for (EncodedRow e : runtime.encode(corpus.texts())) {
       full += flops.fullFlops(Math.max(1, e.length()));
+      tokens += e.length();
     }
     // The rows go in slices, eta 0 and eta 1 alternating slice by slice, so that the machine's
     // drift (it is shared) hits both settings alike within seconds, not minutes.
@@ -50,14 +62,20 @@ final class SpeedupBench {
     List<ScoringTrial> trials1 = new ArrayList<>();
     for (int k = 0; k < slices; k++) {
       BenchCorpus part = corpus.slice(k, slices);
+      if (baseline != null) {
+        runs.add("base/" + k, new BaselineTrial(baseline, part.shares(callers)));
+      }
       trials0.add(ScoringTrial.shared(runtime, part.shares(callers), 0f));
       trials1.add(ScoringTrial.shared(runtime, part.shares(callers), 1f));
       runs.add("eta0/" + k, trials0.get(k)).add("eta1/" + k, trials1.get(k));
     }
     Map<String, Samples> raw = runs.add("gemm", () -> gemm.measure(callers))
         .run(reps, "speedup");
-    Map<String, Samples> t = Map.of("eta0", sum(raw, "eta0/", slices),
-        "eta1", sum(raw, "eta1/", slices), "gemm", raw.get("gemm"));
+    Map<String, Samples> t = new HashMap<>(Map.of("eta0", sum(raw, "eta0/", slices),
+        "eta1", sum(raw, "eta1/", slices), "gemm", raw.get("gemm")));
+    if (baseline != null) {
+      t.put("base", sum(raw, "base/", slices));
+    }
     int rows = corpus.size();
     RuntimeStats s0 = measured(trials0);
     RuntimeStats s1 = measured(trials1);
@@ -81,8 +99,10 @@ final class SpeedupBench {
     Samples peakS = Samples.of(peak);
     double sessionEff0 = sessionEfficiency(useful0, s0, reps, peakS.median());
     double sessionEff1 = sessionEfficiency(useful1, s1, reps, peakS.median());
+    double overBaseline0 = baseline == null ? Double.NaN
+        : t.get("base").over(t.get("eta0")).median();
     headline = new Headline(realised.median() / flopsGraph, Samples.of(eff0).median(),
-        Samples.of(eff1).median());
+        Samples.of(eff1).median(), overBaseline0);
 
     Map<String, Object> speed = new LinkedHashMap<>();
     speed.put("rows", rows);
@@ -145,8 +165,79 @@ final class SpeedupBench {
         100 * s0.computedFlops() / reps / t.get("eta0").median()
             / peakS.median(),
         100 * Samples.of(padded1).median());
-    return List.of(new Section("speedup", speed, md1), new Section("efficiency", eff, md2),
-        StageBreakdown.section(s0, s1, callers, t.get("eta0").sum(), t.get("eta1").sum()));
+    List<Section> out = new ArrayList<>();
+    if (baseline != null) {
+      out.add(baselineSection(t, tokens, flops, reps, slices, peakS));
+    }
+    out.addAll(List.of(new Section("speedup", speed, md1), new Section("efficiency", eff, md2),
+        StageBreakdown.section(s0, s1, callers, t.get("eta0").sum(), t.get("eta1").sum())));
+    return out;
+  }
+
+  /** The baseline's rows/s per repetition, or null when it was not measured. */
+  Samples baselineRowsPerSecond() {
+    return baseRate;
+  }
+
+  /** Ours at eta scale 0 and 1 against the plain graph, same rows, same slices. */
+  private Section baselineSection(Map<String, Samples> t, long tokens, FlopsModel flops,
+      int reps, int slices, Samples peak) {
+    int rows = corpus.size();
+    long baseTokens = 0;
+    double baseFlops = 0;
+    for (TextRow row : corpus.texts()) {
+      int n = baseline.tokens(row.text());
+      baseTokens += n;
+      baseFlops += flops.fullFlops(Math.max(1, n));
+    }
+    Samples base = t.get("base");
+    baseRate = base.inverted(rows);
+    Samples r0 = base.over(t.get("eta0"));
+    Samples r1 = base.over(t.get("eta1"));
+    Samples baseGflops = base.inverted(baseFlops).scaled(1e-9);
+    Samples baseOverGemm = base.inverted(baseFlops).over(peak);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("baseline", baseline.dir().toString());
+    json.put("rows", rows);
+    json.put("tokens_ours", tokens);
+    json.put("tokens_baseline", baseTokens);
+    json.put("rows_per_second_baseline", baseRate.toJson());
+    json.put("tokens_per_second_baseline", base.inverted(baseTokens).toJson());
+    json.put("tokens_per_second_eta0", t.get("eta0").inverted(tokens).toJson());
+    json.put("tokens_per_second_eta1", t.get("eta1").inverted(tokens).toJson());
+    json.put("throughput_eta0_over_baseline", r0.toJson());
+    json.put("throughput_eta1_over_baseline", r1.toJson());
+    json.put("baseline_gflops_per_second", baseGflops.toJson());
+    json.put("baseline_over_gemm", baseOverGemm.toJson());
+    String md = String.format("""
+        ## Against the baseline: the plain all-MiniLM-L6-v2 graph, one row per call
+
+        The baseline is the encoder graph as published (%s: no CPs, every token through every
+        layer), called the way Spark inference libraries call a model: the Hugging Face
+        tokenizer on one row (max length %d, the bundle's truncation), one session.run per
+        row, %d callers sharing one session with %d intra-op thread(s) each, as our runtime.
+        Same %d rows; each of %d repetitions alternates baseline, eta_scale 0 and eta_scale 1
+        over %d slices; median (min-max); ratios paired by repetition. Tokens are input tokens
+        after truncation, special tokens included (ours %,d, the baseline's tokenizer %,d),
+        tokenization counted inside both.
+
+        | run | rows/s | tokens/s | throughput / baseline's |
+        |---|---|---|---|
+        | baseline (plain graph, per row) | %s | %s | 1.000 |
+        | ours, eta_scale 0 (all tokens) | %s | %s | **%s** |
+        | ours, eta_scale 1 (trained point) | %s | %s | **%s** |
+
+        The baseline's own rate (the FLOPs model of its rows at full length over its time):
+        %s GFLOP/s, %s of the GEMM reference below.
+        """, baseline.dir(), baseline.maxLength(), callers,
+        runtime.options().threading().intraOpThreads(), rows, reps, slices, tokens, baseTokens,
+        base.inverted(rows).format("%.1f"), base.inverted(baseTokens).format("%.0f"),
+        t.get("eta0").inverted(rows).format("%.1f"),
+        t.get("eta0").inverted(tokens).format("%.0f"), r0.format("%.3f"),
+        t.get("eta1").inverted(rows).format("%.1f"),
+        t.get("eta1").inverted(tokens).format("%.0f"), r1.format("%.3f"),
+        baseGflops.format("%.1f"), baseOverGemm.format("%.2f"));
+    return new Section("baseline", json, md);
   }
 
   /** Per repetition, the seconds of all slices of one setting. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +33,22 @@ class SamplesAndSettingsTest {
     assertEquals(2000, s.rows());
     assertEquals(1000, s.sideRows());
     assertEquals(0, s.tokenBudget());
-    assertEquals(BenchSettings.ALL, s.sections());
+    assertEquals(Set.of(BenchSettings.DEFAULT_SECTIONS.split(",")), s.sections());
+    assertEquals(0, s.jobRows());
+    assertEquals(0f, s.jobEtaScale());
+    assertEquals(List.of("default"), s.jobVariants().stream().map(JobBench.Variant::name)
+        .toList());
+    s = BenchSettings.parse(new String[] {"--sections", "baseline,job", "--job-rows", "300",
+        "--job-variants", "default;p8=--partitions 8;tok1=TOKENIZERS_PARALLELISM=false"
+            + " --progress-seconds 0", "--format-bundles", "a,b"});
+    assertEquals(300, s.jobRows());
+    JobBench.Variant p8 = s.jobVariants().get(1);
+    assertEquals("p8", p8.name());
+    assertEquals(List.of("--partitions", "8"), p8.args());
+    JobBench.Variant tok = s.jobVariants().get(2);
+    assertEquals(Map.of("TOKENIZERS_PARALLELISM", "false"), tok.env());
+    assertEquals(List.of("--progress-seconds", "0"), tok.args());
+    assertEquals(List.of("a", "b"), s.formatBundles());
     s = BenchSettings.parse(new String[] {"--rows", "300", "--sections", "speedup,spark"});
     assertEquals(150, s.sideRows());
     assertEquals(Set.of("speedup", "spark"), s.sections());

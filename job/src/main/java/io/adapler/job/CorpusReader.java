@@ -46,6 +46,14 @@ final class CorpusReader {
    * rows, it does not write them), so neither the id column nor a clash with one matters.
    */
   static Dataset<Row> read(SparkSession spark, JobOptions o, boolean withId) {
+    return spread(spark, o, select(spark, o, withId));
+  }
+
+  /**
+   * Reads the corpus and selects the columns, as {@link #read}, without repartitioning it: for
+   * counting the rows, which needs no shuffle.
+   */
+  static Dataset<Row> select(SparkSession spark, JobOptions o, boolean withId) {
     boolean tracked = MalformedRecords.tracked(o.inputFormat());
     Dataset<Row> raw = reader(spark, o).load(o.input());
     if (tracked) {
@@ -81,14 +89,35 @@ final class CorpusReader {
     } else {
       selected = raw.select(keep.values().toArray(Column[]::new));
     }
+    return selected;
+  }
+
+  /**
+   * Repartitions the rows for scoring: into {@code --partitions} when given; else, when the
+   * input has fewer than {@value #TASKS_PER_CORE} partitions per core, into exactly that many
+   * (round-robin, so the tasks get as many rows each); else as read.
+   */
+  static Dataset<Row> spread(SparkSession spark, JobOptions o, Dataset<Row> selected) {
     if (o.partitions() > 0) {
       return selected.repartition(o.partitions());
     }
-    // Each task uses one ONNX Runtime thread (no oversubscription when tasks share a session),
-    // so a small input read as one partition would leave cores idle: spread it out.
-    int current = selected.rdd().getNumPartitions();
-    int cores = spark.sparkContext().defaultParallelism();
-    return current < cores ? selected.repartition(cores) : selected;
+    int target = defaultPartitions(spark.sparkContext().defaultParallelism());
+    return selected.rdd().getNumPartitions() < target ? selected.repartition(target) : selected;
+  }
+
+  /**
+   * Each task uses one ONNX Runtime thread (no oversubscription when tasks share a session), so
+   * a core whose tasks are done sits idle until the stage ends. Spark's file splits follow
+   * bytes, not rows or tokens, and a small corpus gets few of them: the SpamAssassin mails
+   * (three JSON Lines files, 11.6 MB) come as 2 splits on 2 cores, one with 4,824 rows and one
+   * with 1,222, so one core scored alone for most of the run. Several equal tasks per core end
+   * within a task of each other.
+   */
+  static final int TASKS_PER_CORE = 4;
+
+  /** The partitions an input with fewer is spread into, for {@code cores} task slots. */
+  static int defaultPartitions(int cores) {
+    return Math.max(1, cores) * TASKS_PER_CORE;
   }
 
   private static DataFrameReader reader(SparkSession spark, JobOptions o) {

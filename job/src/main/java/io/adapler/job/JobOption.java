@@ -33,8 +33,10 @@ public enum JobOption {
           + "pmod(xxhash64(id), N) = k - 1; a part is committed when "
           + "_adapler_parts/part-0000k.json exists, the whole output when _SUCCESS does."),
   PARTITIONS("partitions", "0",
-      "Repartition the input into this many partitions before scoring; 0 keeps the input's, "
-          + "raised to spark.default.parallelism so every core gets a task."),
+      "Repartition the input into this many partitions before scoring; 0 keeps the input's "
+          + "when it has at least 4 per core (spark.default.parallelism), else spreads it "
+          + "round-robin into 4 per core, so that the cores finish together (Spark splits "
+          + "files by bytes: a small corpus in a few files gets a few uneven tasks)."),
   BUNDLE("bundle", null, "Model bundle directory on any Hadoop FileSystem (required)."),
   ETA_SCALE("eta-scale", "",
       "Speed/accuracy knob: 0 keeps every token, 1 is the trained point, above 1 drops more; "

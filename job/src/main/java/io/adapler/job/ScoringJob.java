@@ -130,7 +130,8 @@ public final class ScoringJob {
     int labels = bundle.manifest().labels().size();
     boolean examples = o.summary() && o.summaryExamples();
     float etaScale = o.etaScale() != null ? o.etaScale() : bundle.manifest().defaultEtaScale();
-    Dataset<Row> input = CorpusReader.read(spark, o);
+    Dataset<Row> selected = CorpusReader.select(spark, o, true);
+    Dataset<Row> input = CorpusReader.spread(spark, o, selected);
     // The Spark version is the cluster's, not the one built against: one jar serves 4.0 to 4.2.
     out.printf("[adapler] scoring %s (%s) with bundle %s at eta scale %s%s on %s, Spark %s"
         + " -> %s%n",
@@ -148,7 +149,8 @@ public final class ScoringJob {
     List<ExampleRows.Candidate> picked = List.of();
     try (ProgressReporter progress =
              ProgressReporter.start(spark.sparkContext(), o.progressSeconds(), out)) {
-      progress.expect(input);
+      // Count the rows as read: counting the repartitioned rows would shuffle them again.
+      progress.expect(selected);
       if (o.parted()) {
         PartedRun.Result r = new PartedRun(spark, o, layers, labels, etaScale, out, progress)
             .run(input, bundle);
