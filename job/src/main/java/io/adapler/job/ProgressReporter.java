@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
@@ -35,6 +36,7 @@ final class ProgressReporter implements AutoCloseable {
   private final ScoredRowsTally tally;
   private final ScheduledExecutorService timer;
   private final String countGroup = "adapler-progress-count-" + UUID.randomUUID();
+  private final AtomicBoolean counting = new AtomicBoolean();
   private final AtomicLong total = new AtomicLong(-1);
   private final AtomicLong earlier = new AtomicLong();
   private final long startNanos = System.nanoTime();
@@ -87,12 +89,15 @@ final class ProgressReporter implements AutoCloseable {
     if (tally == null) {
       return;
     }
+    counting.set(true);
     Thread t = new Thread(() -> {
       sc.setJobGroup(countGroup, "adapler: counting the input for the progress report", true);
       try {
         total.set(input.count());
       } catch (Exception e) { // Spark's exceptions are checked ones to javac, thrown unchecked
         // Progress only: the ETA stays unknown (also when the scoring ended and cancelled it).
+      } finally {
+        counting.set(false);
       }
     }, "adapler-progress-count");
     t.setDaemon(true);
@@ -125,7 +130,9 @@ final class ProgressReporter implements AutoCloseable {
       return;
     }
     timer.shutdownNow();
-    sc.cancelJobGroup(countGroup);
+    if (counting.get()) { // cancelling a finished group makes Spark log a warning
+      sc.cancelJobGroup(countGroup);
+    }
     // Spark returns from an action before its listeners have seen the last task ends.
     long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
     try {
