@@ -15,7 +15,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 run=$(cd "${1:?usage: $0 RUN_DIR [ETA_SCALES]}" && pwd)
-scales=${2:-0,0.5,1,1.25,1.5,1.75,2,2.5,3,4}
+scales=${2:-0,0.25,0.5,0.75,1,1.1,1.2,1.3,1.4,1.5,1.75}
 python=${PYTHON:-/usr/bin/python3}
 bundle="$root/samples/models/spam-minilm"
 teacher="$root/build/models/spam-minilm-teacher"
