@@ -127,3 +127,28 @@ def test_int8_logits_stay_near_the_float_model(model, plain):
     got = run_graph(graph, feeds(ids, mask, types, 0.0))["logits"]
     spread = np.abs(want).max()
     assert np.abs(got - want).max() <= 0.05 * spread, (got, want)
+
+
+def test_int8_without_fusion_keeps_the_plain_operators(model, plain):
+    graph, record = rewrite_graph(plain, model, fuse=False, quantize="int8")
+    c = ops(graph)
+    assert c["MatMulIntegerToFloat"] == 6 * G.layers  # Q, K, V separate, attention output, FFN x2
+    assert c["LayerNormalization"] == ops(plain)["LayerNormalization"] and "BiasGelu" not in c
+    assert record == {"linears": "int8-per-channel-weights-per-token-activations", "fused": []}
+
+
+def test_cli_writes_an_int8_fp16_bundle_with_its_format(tmp_path, capsys):
+    from adapler.checkpoint import Checkpoint, TokenizerSettings
+    from adapler.export import main as export_main
+    tok = '{"version": "1.0", "truncation": null, "padding": null, "model": {"type": "WordPiece", "vocab": {"[PAD]": 0}}}'
+    Checkpoint(fixtures.spread_model(G, [0.7, 0.9], seed=3), ["a", "b", "c"],
+               TokenizerSettings(max_length=32), tok).save(tmp_path / "c.pt")
+    assert export_main(["--checkpoint", str(tmp_path / "c.pt"), "--out", str(tmp_path / "b"),
+                        "--quantize", "int8", "--fp16"]) == 0
+    import json
+    graph = json.loads((tmp_path / "b" / "adapler.json").read_text())["graph"]
+    assert graph["weights_dtype"] == "float16" and graph["format"]["linears"].startswith("int8")
+    assert "int8-per-channel" in capsys.readouterr().out
+    stored = onnx.load(str(tmp_path / "b" / "model.onnx"))
+    kinds = {t.data_type for t in stored.graph.initializer}
+    assert onnx.TensorProto.FLOAT not in kinds and onnx.TensorProto.INT8 in kinds
