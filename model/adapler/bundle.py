@@ -13,6 +13,7 @@ import onnx
 
 from .checkpoint import Checkpoint
 from .graph import INPUTS, OPSET, OUTPUTS, export_onnx, round_weights_to_fp16_, to_fp16_storage
+from .onnx_formats import rewrite_graph
 
 FORMAT_VERSION = 1
 MANIFEST = "adapler.json"
@@ -37,8 +38,10 @@ def bundle_tokenizer_json(text: str) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_bundle(ckpt: Checkpoint, out_dir, name: str, fp16: bool = False) -> dict:
-    """Exports `ckpt` into the bundle directory `out_dir`; returns the manifest written."""
+def write_bundle(ckpt: Checkpoint, out_dir, name: str, fp16: bool = False, fuse: bool = True,
+                 quantize: str | None = None) -> dict:
+    """Exports `ckpt` into the bundle directory `out_dir`; returns the manifest written.
+    `fuse` writes ONNX Runtime's fused operators, `quantize="int8"` int8 linears (onnx_formats)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     model = copy.deepcopy(ckpt.model).eval()
@@ -46,6 +49,7 @@ def write_bundle(ckpt: Checkpoint, out_dir, name: str, fp16: bool = False) -> di
     if fp16:
         round_weights_to_fp16_(model)
     graph = export_onnx(model)
+    graph, graph_format = rewrite_graph(graph, model, fuse=fuse, quantize=quantize)
     if fp16:
         graph = to_fp16_storage(graph)
     onnx.save(graph, str(out / GRAPH))
@@ -59,7 +63,7 @@ def write_bundle(ckpt: Checkpoint, out_dir, name: str, fp16: bool = False) -> di
         "eta": [float(v) for v in model.eta.detach()],
         "theta_pr": [float(v) for v in model.theta_pr.detach()],
         "graph": {"file": GRAPH, "opset": OPSET, "weights_dtype": "float16" if fp16 else "float32",
-                  "inputs": INPUTS, "outputs": OUTPUTS},
+                  "format": graph_format, "inputs": INPUTS, "outputs": OUTPUTS},
         "provenance": ckpt.provenance,
         "metrics": ckpt.metrics,
         "files": {f: {"sha256": sha256_file(out / f), "bytes": (out / f).stat().st_size}

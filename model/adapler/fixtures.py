@@ -140,16 +140,19 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m adapler.fixtures", description=__doc__.splitlines()[0])
     ap.add_argument("--tokenizer", required=True, help="source tokenizer.json (BERT WordPiece)")
     ap.add_argument("--out", required=True, help="fixture directory, e.g. samples/models/tiny-random")
+    ap.add_argument("--int8-out", help="also write the same model as an int8, fp16-stored bundle here"
+                                        " (e.g. samples/models/tiny-random-int8; it uses --out's goldens)")
     args = ap.parse_args(argv)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # one thread: no reduction-order differences between machines
     try:
-        return _generate(Path(args.tokenizer), Path(args.out))
+        return _generate(Path(args.tokenizer), Path(args.out),
+                         Path(args.int8_out) if args.int8_out else None)
     finally:
         torch.set_num_threads(threads)
 
 
-def _generate(tokenizer_src: Path, out: Path) -> int:
+def _generate(tokenizer_src: Path, out: Path, int8_out: Path | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     tokenizer_json = bundle_tokenizer_json(tokenizer_src.read_text(encoding="utf-8"))
     (out / "tokenizer.json").write_text(tokenizer_json, encoding="utf-8")
@@ -172,6 +175,11 @@ def _generate(tokenizer_src: Path, out: Path) -> int:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"wrote {out}: {json.dumps(summary)}")
+    if int8_out is not None:
+        ckpt.provenance = {**ckpt.provenance, "purpose": "test fixture: int8 linears, fp16 storage,"
+                           " goldens in tiny-random/golden.jsonl (float32 reference)"}
+        write_bundle(ckpt, int8_out, int8_out.name, fp16=True, quantize="int8")
+        print(f"wrote {int8_out}")
     return 0
 
 

@@ -126,9 +126,12 @@ def assert_same_goldens(regenerated: Path, committed: Path):
 
 def test_regenerating_gives_the_committed_files(tmp_path):
     from adapler.fixtures import main as make_fixture
-    assert make_fixture(["--tokenizer", str(TINY / "tokenizer.json"), "--out", str(tmp_path)]) == 0
+    int8 = tmp_path / "tiny-random-int8"
+    assert make_fixture(["--tokenizer", str(TINY / "tokenizer.json"), "--out", str(tmp_path),
+                         "--int8-out", str(int8)]) == 0
     for name in ("adapler.json", "model.onnx", "tokenizer.json"):
         assert (tmp_path / name).read_bytes() == (TINY / name).read_bytes(), name
+        assert (int8 / name).read_bytes() == (TINY.parent / "tiny-random-int8" / name).read_bytes(), name
     assert_same_goldens(tmp_path / "golden.jsonl", TINY / "golden.jsonl")
 
 

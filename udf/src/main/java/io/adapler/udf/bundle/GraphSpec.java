@@ -8,12 +8,14 @@ import java.util.List;
  *
  * @param file the ONNX file inside the bundle
  * @param opset the ONNX opset the graph was exported with
- * @param weightsDtype {@code float32} or {@code float16} (storage only; compute is fp32)
+ * @param weightsDtype {@code float32} or {@code float16}: how float weights are stored
+ * @param format how the linear layers compute (float32 or int8) and which fusions the graph has
  * @param inputs declared input names, in order
  * @param outputs declared output names, in order
  */
 public record GraphSpec(
-    String file, int opset, String weightsDtype, List<String> inputs, List<String> outputs) {
+    String file, int opset, String weightsDtype, GraphFormat format, List<String> inputs,
+    List<String> outputs) {
 
   /**
    * Copies the name lists so the record stays immutable.
@@ -21,6 +23,7 @@ public record GraphSpec(
    * @param file see the record component of the same name
    * @param opset see the record component of the same name
    * @param weightsDtype see the record component of the same name
+   * @param format see the record component of the same name
    * @param inputs see the record component of the same name
    * @param outputs see the record component of the same name
    */

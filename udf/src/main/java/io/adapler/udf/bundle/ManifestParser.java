@@ -79,6 +79,7 @@ final class ManifestParser {
             text(graphNode, "file", "graph.file"),
             graphNode.path("opset").asInt(0),
             graphNode.path("weights_dtype").asText("float32"),
+            graphFormat(graphNode.get("format")),
             strings(graphNode, "inputs", "graph.inputs"),
             strings(graphNode, "outputs", "graph.outputs"));
     List<String> labels = strings(root, "labels", "labels");
@@ -203,6 +204,25 @@ final class ManifestParser {
       out.add(n.asText());
     }
     return out;
+  }
+
+  private GraphFormat graphFormat(JsonNode node) throws BundleLoadException {
+    if (node == null || node.isNull()) {
+      return GraphFormat.PLAIN;
+    }
+    JsonNode fused = node.path("fused");
+    if (!node.isObject() || !node.path("linears").isTextual() || !fused.isArray()) {
+      throw fail("graph.format", "an object with linears (a string) and fused (a list)",
+          node.toString());
+    }
+    List<String> names = new ArrayList<>();
+    fused.forEach(n -> names.add(n.asText()));
+    try {
+      return new GraphFormat(node.get("linears").asText(), names);
+    } catch (IllegalArgumentException e) {
+      throw fail("graph.format.linears", GraphFormat.FLOAT32 + " or " + GraphFormat.INT8,
+          node.get("linears").asText());
+    }
   }
 
   private List<Double> numbers(JsonNode node, String label) throws BundleLoadException {

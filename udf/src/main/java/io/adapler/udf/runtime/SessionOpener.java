@@ -65,17 +65,26 @@ final class SessionOpener {
   private static OrtSession create(OrtEnvironment env, ModelBundle bundle,
       RuntimeOptions options, Device device) throws OrtException {
     try (SessionOptions so = new SessionOptions()) {
-      CpuThreading t = options.threading();
-      so.setIntraOpNumThreads(t.intraOpThreads());
-      so.setInterOpNumThreads(t.interOpThreads());
-      so.setExecutionMode(t.parallelExecution()
-          ? SessionOptions.ExecutionMode.PARALLEL
-          : SessionOptions.ExecutionMode.SEQUENTIAL);
-      so.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
-      if (device.isCuda()) {
-        so.addCUDA(device.index());
-      }
+      configure(so, options, device);
       return env.createSession(bundle.modelPath().toString(), so);
+    }
+  }
+
+  /**
+   * Applies the runtime's session settings (threads, execution mode, every graph optimization,
+   * the CUDA provider) to {@code so}; every bundle format (fp32, fused, int8) runs with these.
+   */
+  static void configure(SessionOptions so, RuntimeOptions options, Device device)
+      throws OrtException {
+    CpuThreading t = options.threading();
+    so.setIntraOpNumThreads(t.intraOpThreads());
+    so.setInterOpNumThreads(t.interOpThreads());
+    so.setExecutionMode(t.parallelExecution()
+        ? SessionOptions.ExecutionMode.PARALLEL
+        : SessionOptions.ExecutionMode.SEQUENTIAL);
+    so.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
+    if (device.isCuda()) {
+      so.addCUDA(device.index());
     }
   }
 }

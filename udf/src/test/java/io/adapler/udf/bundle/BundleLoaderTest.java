@@ -142,6 +142,29 @@ class BundleLoaderTest {
   }
 
   @Test
+  void graphFormatSaysFusedFloat32OrInt8AndIsPlainWhenAbsent() throws Exception {
+    GraphFormat fp32 = loader().load(TinyBundle.dir().toString()).manifest().graph().format();
+    assertEquals(GraphFormat.FLOAT32, fp32.linears());
+    assertTrue(fp32.fused().contains("com.microsoft.SkipLayerNormalization"), fp32.toString());
+    GraphFormat int8 = loader().load(TinyBundle.int8Dir().toString()).manifest().graph().format();
+    assertTrue(int8.int8(), int8.toString());
+    Path dir = BundleCopies.copy(tmp.resolve("b"));
+    BundleCopies.editManifest(dir, m -> ((ObjectNode) m.get("graph")).remove("format"));
+    assertEquals(GraphFormat.PLAIN, loader().load(dir.toString()).manifest().graph().format());
+  }
+
+  @Test
+  void unknownLinearFormatFailsNamingTheField() throws Exception {
+    Path dir = BundleCopies.copy(tmp.resolve("b"));
+    BundleCopies.editManifest(dir, m -> ((ObjectNode) m.get("graph").get("format"))
+        .put("linears", "int4"));
+    BundleLoadException e =
+        assertThrows(BundleLoadException.class, () -> loader().load(dir.toString()));
+    assertMessage(e, "'graph.format.linears'", "expected float32 or " + GraphFormat.INT8,
+        "found int4");
+  }
+
+  @Test
   void reExportedBundleAtTheSameUriIsFetchedAgain() throws Exception {
     Path dir = BundleCopies.copy(tmp.resolve("b"));
     BundleLoader loader = loader();

@@ -15,6 +15,7 @@ import java.util.List;
 /** Locates the tiny random fixture bundle ({@code samples/models/tiny-random}) and its goldens. */
 public final class TinyBundle {
   private static final String RELATIVE = "samples/models/tiny-random";
+  private static final String INT8 = "samples/models/tiny-random-int8";
   private static List<GoldenRow> goldens;
 
   private TinyBundle() {}
@@ -24,15 +25,27 @@ public final class TinyBundle {
    * module tests in {@code udf/}). Fails loudly, naming the path, when it is missing.
    */
   public static Path dir() {
+    return find(RELATIVE);
+  }
+
+  /**
+   * Returns the int8 variant of the fixture ({@code samples/models/tiny-random-int8}: the same
+   * model with int8 linears, fp16-stored), whose float32 reference is {@link #goldens()}.
+   */
+  public static Path int8Dir() {
+    return find(INT8);
+  }
+
+  private static Path find(String relative) {
     Path p = Paths.get("").toAbsolutePath();
     for (Path at = p; at != null; at = at.getParent()) {
-      Path candidate = at.resolve(RELATIVE);
+      Path candidate = at.resolve(relative);
       if (Files.isRegularFile(candidate.resolve("adapler.json"))) {
         return candidate;
       }
     }
-    throw new IllegalStateException("fixture bundle " + RELATIVE + "/adapler.json not found in "
-        + p + " or any parent; generate it with `python3 -m adapler.fixtures` in model/");
+    throw new IllegalStateException("fixture bundle " + relative + "/adapler.json not found in "
+        + p + " or any parent; generate it with model/scripts/make-tiny-bundle.sh");
   }
 
   /** Returns every golden row of the fixture, parsed once. */
