@@ -98,23 +98,6 @@ class RationaleTest {
   }
 
   @Test
-  void aBundleExportedBeforeTokenLayersStillScoresWithRationales() throws Exception {
-    // The shipped spam model's graph has kept_positions but no token_layers output.
-    Path spam = TinyBundle.dir().resolveSibling("spam-minilm");
-    ModelBundle old = new BundleLoader(cache).load(spam.toString());
-    assertTrue(old.manifest().hasKeptPositions());
-    org.junit.jupiter.api.Assumptions.assumeFalse(old.manifest().hasTokenLayers(),
-        "spam-minilm was re-exported with token_layers; nothing old left to check");
-    try (AdaplerRuntime rt = AdaplerRuntime.open(old, RuntimeOptions.defaults())) {
-      RowResult r = rt.score(List.of(io.adapler.udf.tokenize.TextRow.of(
-          "Win a free cruise now, click here to claim your prize")), 1f).get(0);
-      assertEquals(0, r.tokenLayers().length);
-      assertTrue(r.keptPositions().length >= 1 && r.keptPositions()[0] == 0);
-      assertEquals(r.layerLengths()[r.layerLengths().length - 1], r.keptPositions().length);
-    }
-  }
-
-  @Test
   void eachCallGetsTheRationalesItAsksForWhateverTheRuntimeWasOpenedWith() throws Exception {
     GoldenRow g = TinyBundle.goldens().get(10);
     var encoded = runtime.encode(List.of(g.textRow()));
