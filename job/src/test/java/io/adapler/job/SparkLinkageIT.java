@@ -49,7 +49,8 @@ class SparkLinkageIT {
 
     Path compiled = Files.createDirectories(dir.resolve(module));
     List<String> args = new ArrayList<>(List.of("-proc:none", "-nowarn", "--release", "17",
-        "-Xpkginfo:always", // as Maven's compiler plugin does
+        "-Xpkginfo:always", "-g", // as Maven's compiler plugin does (debug tables name the
+        // nested classes of local variables' generic types, which adds InnerClasses entries)
         "-d", compiled.toString(), "-cp", jar + File.pathSeparator + sparkClasspath));
     Path root = JobTestSupport.root();
     for (String src : List.of("udf/src/main/java", "job/src/main/java")) {
