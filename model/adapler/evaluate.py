@@ -123,11 +123,16 @@ def main(argv=None) -> int:
         print(f"eta_scale {s:g}: {json.dumps(r)}", flush=True)
     best.metrics = dict(best.metrics, test_teacher=teacher, test_tradeoff=rows)
     best.save(run / BEST)
-    print(markdown(teacher, rows))
-    if args.chart:
-        Path(args.chart).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.chart).write_text(svg_chart(teacher, rows), encoding="utf-8")
+    publish(teacher, rows, args.chart)
     return 0
+
+
+def publish(teacher: dict, rows: list[dict], chart: str | None) -> None:
+    """Prints the Markdown table and, if asked, writes the SVG chart."""
+    print(markdown(teacher, rows))
+    if chart:
+        Path(chart).parent.mkdir(parents=True, exist_ok=True)
+        Path(chart).write_text(svg_chart(teacher, rows), encoding="utf-8")
 
 
 if __name__ == "__main__":

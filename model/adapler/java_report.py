@@ -19,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from .evaluate import markdown, svg_chart
+from .evaluate import publish
 
 MANIFEST = "adapler.json"
 
@@ -93,10 +93,7 @@ def main(argv=None) -> int:
                                     f"{curve_cal['rows']} rows, label column {curve_cal['label_column']}")
     manifest["metrics"] = metrics
     path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    print(markdown(teacher, rows))
-    if args.chart:
-        Path(args.chart).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.chart).write_text(svg_chart(teacher, rows), encoding="utf-8")
+    publish(teacher, rows, args.chart)
     return 0
 
 
