@@ -98,11 +98,19 @@ final class CorpusReader {
    * (round-robin, so the tasks get as many rows each); else as read.
    */
   static Dataset<Row> spread(SparkSession spark, JobOptions o, Dataset<Row> selected) {
-    if (o.partitions() > 0) {
-      return selected.repartition(o.partitions());
-    }
-    int target = defaultPartitions(spark.sparkContext().defaultParallelism());
-    return selected.rdd().getNumPartitions() < target ? selected.repartition(target) : selected;
+    return spreads(spark, o, selected) ? repartition(spark, o, selected) : selected;
+  }
+
+  /** The rows repartitioned as {@link #spread} does when it does. */
+  static Dataset<Row> repartition(SparkSession spark, JobOptions o, Dataset<Row> rows) {
+    return rows.repartition(o.partitions() > 0 ? o.partitions()
+        : defaultPartitions(spark.sparkContext().defaultParallelism()));
+  }
+
+  /** Whether {@link #spread} repartitions these rows (a shuffle before the scoring). */
+  static boolean spreads(SparkSession spark, JobOptions o, Dataset<Row> selected) {
+    return o.partitions() > 0 || selected.rdd().getNumPartitions()
+        < defaultPartitions(spark.sparkContext().defaultParallelism());
   }
 
   /**

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -18,11 +20,13 @@ import org.apache.spark.util.LongAccumulator;
  * shuffled long before it is scored) of the rows to score, the rate over the last interval (at
  * least {@value #MIN_WINDOW_SECONDS} s, as rows are seen when tasks end or heartbeat), the
  * tasks done of the scoring stage and an ETA from that rate and the rows left, then a last line
- * when the scoring is over. The rows to score are counted by a Spark job of their own, next to
- * the scoring; until it finishes the ETA says unknown rather than guess.
+ * when the scoring is over. The rows to score are counted as the stage before the scoring reads
+ * and shuffles them ({@link #countWhileShuffling}), or, when nothing is shuffled, by a Spark job
+ * of their own next to the scoring ({@link #expect}); until the count is in, the ETA says
+ * unknown rather than guess.
  *
- * <p>Usage: pass {@link #rowsScored()} to the scorer, {@link #expect} the input, close at the
- * end. A reporter started with {@code everySeconds <= 0} does nothing and costs nothing.
+ * <p>Usage: pass {@link #rowsScored()} to the scorer, {@link #expect} the input or score what
+ * {@link #countWhileShuffling} returns, close at the end. A reporter started with {@code everySeconds <= 0} does nothing and costs nothing.
  */
 final class ProgressReporter implements AutoCloseable {
   /** How long close waits for the listener bus to deliver the last task ends. */
@@ -43,6 +47,8 @@ final class ProgressReporter implements AutoCloseable {
   /** (nanos, rows scored) of earlier reports within the rate's window, oldest first. */
   private final List<long[]> samples = new ArrayList<>();
   private final long windowNanos;
+  /** Rows read by the shuffle before the scoring, when it counts them; else null. */
+  private ScoredRowsTally readTally;
 
   private ProgressReporter(SparkContext sc, int everySeconds, PrintStream out) {
     this.sc = sc;
@@ -104,6 +110,31 @@ final class ProgressReporter implements AutoCloseable {
     t.start();
   }
 
+  /**
+   * Returns the rows with a pass-through that counts them as they are read, for input that is
+   * repartitioned before it is scored: the count is complete when that shuffle's map stage
+   * ends, before the first row is scored, and costs no second read of the input (the count
+   * job of {@link #expect} read all of it again, on the same cores, while the driver planned).
+   * Per-partition counts of successful tasks, so a rerun task does not count twice.
+   */
+  Dataset<Row> countWhileShuffling(Dataset<Row> rows) {
+    if (tally == null) {
+      return rows;
+    }
+    LongAccumulator read = sc.longAccumulator("adapler.rowsRead");
+    readTally = new ScoredRowsTally(read.id());
+    sc.addSparkListener(readTally);
+    return rows.mapPartitions(new CountingRows(read), Encoders.row(rows.schema()));
+  }
+
+  /** The rows to score, -1 while not known. */
+  private long total() {
+    if (total.get() < 0 && readTally != null && readTally.stageComplete()) {
+      total.set(readTally.scored());
+    }
+    return total.get();
+  }
+
   /** Rows of parts an earlier run committed: scored, but not by this run (not in the rate). */
   void alreadyScored(long rows) {
     earlier.addAndGet(rows);
@@ -118,7 +149,7 @@ final class ProgressReporter implements AutoCloseable {
     }
     long[] from = samples.get(0);
     samples.add(new long[] {now, scored});
-    ProgressLine line = new ProgressLine(earlier.get() + scored, total.get(),
+    ProgressLine line = new ProgressLine(earlier.get() + scored, total(),
         scored - from[1], (now - from[0]) / 1e9, tally.tasksDone(), tally.tasksTotal());
     out.println(line.text());
   }
@@ -143,8 +174,11 @@ final class ProgressReporter implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     sc.removeSparkListener(tally);
+    if (readTally != null) {
+      sc.removeSparkListener(readTally);
+    }
     synchronized (this) {
-      out.println(ProgressLine.finalText(earlier.get() + tally.scored(), total.get(),
+      out.println(ProgressLine.finalText(earlier.get() + tally.scored(), total(),
           (System.nanoTime() - startNanos) / 1e9));
     }
   }

@@ -120,6 +120,14 @@ final class ScoredRowsTally extends SparkListener {
     return scoringStage < 0 ? 0 : stageTasks.getOrDefault(scoringStage, 0);
   }
 
+  /**
+   * Whether the latest stage seen adding to the accumulator has a successful task for every
+   * partition, so that {@link #scored} is its final count (used to count rows as they are read).
+   */
+  synchronized boolean stageComplete() {
+    return scoringStage >= 0 && tasksDone() == tasksTotal() && tasksTotal() > 0;
+  }
+
   /** Whether every job this listener saw start has ended (its task ends are all counted). */
   synchronized boolean idle() {
     return activeJobs.isEmpty();

@@ -131,7 +131,7 @@ public final class ScoringJob {
     boolean examples = o.summary() && o.summaryExamples();
     float etaScale = o.etaScale() != null ? o.etaScale() : bundle.manifest().defaultEtaScale();
     Dataset<Row> selected = CorpusReader.select(spark, o, true);
-    Dataset<Row> input = CorpusReader.spread(spark, o, selected);
+    boolean shuffled = CorpusReader.spreads(spark, o, selected);
     // The Spark version is the cluster's, not the one built against: one jar serves 4.0 to 4.2.
     out.printf("[adapler] scoring %s (%s) with bundle %s at eta scale %s%s on %s, Spark %s"
         + " -> %s%n",
@@ -149,11 +149,11 @@ public final class ScoringJob {
     List<ExampleRows.Candidate> picked = List.of();
     try (ProgressReporter progress =
              ProgressReporter.start(spark.sparkContext(), o.progressSeconds(), out)) {
-      // Count the rows as read: counting the repartitioned rows would shuffle them again.
-      progress.expect(selected);
       if (o.parted()) {
+        // Count the rows as read: counting the repartitioned rows would shuffle them again.
+        progress.expect(selected);
         PartedRun.Result r = new PartedRun(spark, o, layers, labels, etaScale, out, progress)
-            .run(input, bundle);
+            .run(CorpusReader.spread(spark, o, selected), bundle);
         total = r.total();
         scoredNow = r.scoredNow();
         parts = r.parts();
@@ -161,6 +161,13 @@ public final class ScoringJob {
       } else {
         Observation observation = new Observation("adapler-summary");
         Observation picks = new Observation("adapler-examples");
+        Dataset<Row> input;
+        if (shuffled) { // counted by the read-and-shuffle stage, no job of its own
+          input = CorpusReader.repartition(spark, o, progress.countWhileShuffling(selected));
+        } else {
+          input = selected;
+          progress.expect(selected);
+        }
         Dataset<Row> scored = scoreRows(input, o, etaScale, progress.rowsScored());
         Dataset<Row> observed = RunMetrics.observe(scored, observation, layers);
         if (examples) {
