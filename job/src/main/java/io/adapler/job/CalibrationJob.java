@@ -86,8 +86,8 @@ public final class CalibrationJob {
     CalibrationCurve curve;
     try (ProgressReporter progress =
              ProgressReporter.start(spark.sparkContext(), o.progressSeconds(), out)) {
-      var labelled = CorpusReader.read(spark, o, false);
-      progress.expect(labelled);
+      var labelled = CorpusReader.spreadCounted(spark, o, CorpusReader.select(spark, o, false),
+          progress);
       curve = AdaplerCalibration.sweep(labelled, ScoringJob.scoreOptions(o), c.labelColumn(),
           c.scales(), progress.rowsScored());
     }

@@ -101,6 +101,19 @@ final class CorpusReader {
     return spreads(spark, o, selected) ? repartition(spark, o, selected) : selected;
   }
 
+  /**
+   * {@link #spread}, with the rows counted for the progress report: by the stage that reads and
+   * shuffles them when there is a shuffle, else by the report's own count job.
+   */
+  static Dataset<Row> spreadCounted(SparkSession spark, JobOptions o, Dataset<Row> selected,
+      ProgressReporter progress) {
+    if (spreads(spark, o, selected)) {
+      return repartition(spark, o, progress.countWhileShuffling(selected));
+    }
+    progress.expect(selected);
+    return selected;
+  }
+
   /** The rows repartitioned as {@link #spread} does when it does. */
   static Dataset<Row> repartition(SparkSession spark, JobOptions o, Dataset<Row> rows) {
     return rows.repartition(o.partitions() > 0 ? o.partitions()

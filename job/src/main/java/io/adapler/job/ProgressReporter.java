@@ -130,7 +130,7 @@ final class ProgressReporter implements AutoCloseable {
   /** The rows to score, -1 while not known. */
   private long total() {
     if (total.get() < 0 && readTally != null && readTally.stageComplete()) {
-      total.set(readTally.scored());
+      total.set(readTally.stageRows()); // one full read of the input, even if it ran twice
     }
     return total.get();
   }

@@ -122,10 +122,16 @@ final class ScoredRowsTally extends SparkListener {
 
   /**
    * Whether the latest stage seen adding to the accumulator has a successful task for every
-   * partition, so that {@link #scored} is its final count (used to count rows as they are read).
+   * partition, so that {@link #stageRows} is its final count (to count rows as they are read).
    */
   synchronized boolean stageComplete() {
     return scoringStage >= 0 && tasksDone() == tasksTotal() && tasksTotal() > 0;
+  }
+
+  /** Rows of the successful tasks of the latest stage seen adding to the accumulator. */
+  synchronized long stageRows() {
+    return committed.entrySet().stream().filter(e -> (int) (e.getKey() >>> 32) == scoringStage)
+        .mapToLong(Map.Entry::getValue).sum();
   }
 
   /** Whether every job this listener saw start has ended (its task ends are all counted). */

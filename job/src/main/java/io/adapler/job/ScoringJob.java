@@ -131,7 +131,6 @@ public final class ScoringJob {
     boolean examples = o.summary() && o.summaryExamples();
     float etaScale = o.etaScale() != null ? o.etaScale() : bundle.manifest().defaultEtaScale();
     Dataset<Row> selected = CorpusReader.select(spark, o, true);
-    boolean shuffled = CorpusReader.spreads(spark, o, selected);
     // The Spark version is the cluster's, not the one built against: one jar serves 4.0 to 4.2.
     out.printf("[adapler] scoring %s (%s) with bundle %s at eta scale %s%s on %s, Spark %s"
         + " -> %s%n",
@@ -161,13 +160,7 @@ public final class ScoringJob {
       } else {
         Observation observation = new Observation("adapler-summary");
         Observation picks = new Observation("adapler-examples");
-        Dataset<Row> input;
-        if (shuffled) { // counted by the read-and-shuffle stage, no job of its own
-          input = CorpusReader.repartition(spark, o, progress.countWhileShuffling(selected));
-        } else {
-          input = selected;
-          progress.expect(selected);
-        }
+        Dataset<Row> input = CorpusReader.spreadCounted(spark, o, selected, progress);
         Dataset<Row> scored = scoreRows(input, o, etaScale, progress.rowsScored());
         Dataset<Row> observed = RunMetrics.observe(scored, observation, layers);
         if (examples) {
