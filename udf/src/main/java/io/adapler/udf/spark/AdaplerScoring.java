@@ -3,7 +3,7 @@ package io.adapler.udf.spark;
 import io.adapler.udf.bundle.BundleLoadException;
 import io.adapler.udf.bundle.BundleLoader;
 import io.adapler.udf.bundle.ModelBundle;
-import io.adapler.udf.runtime.RuntimeOptions;
+import io.adapler.udf.runtime.Device;
 import io.adapler.udf.runtime.RuntimeRegistry;
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaRDD;
@@ -68,8 +68,8 @@ public final class AdaplerScoring {
     checkPairs(bundle, options);
     checkRationales(bundle, options);
     // Opening a CPU session here checks the graph against the manifest before any task runs;
-    // in local mode the tasks then share this very runtime.
-    RuntimeRegistry.shared().get(bundle, RuntimeOptions.defaults());
+    // in local mode the tasks then share this very runtime, so it gets their options.
+    RuntimeRegistry.shared().get(bundle, PartitionScorer.runtimeOptions(options, Device.cpu()));
     ScoreOptions resolved = options.withEtaScaleOr(bundle.manifest().defaultEtaScale());
     PartitionScorer scorer = new PartitionScorer(resolved, input.schema(), rowsScored);
     GpuStageProfile.Decision gpus =

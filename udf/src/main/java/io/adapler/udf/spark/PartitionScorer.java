@@ -6,6 +6,7 @@ import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.runtime.AdaplerRuntime;
 import io.adapler.udf.runtime.CpuThreading;
 import io.adapler.udf.runtime.RowResult;
+import io.adapler.udf.runtime.Device;
 import io.adapler.udf.runtime.RuntimeOptions;
 import io.adapler.udf.runtime.RuntimeRegistry;
 import io.adapler.udf.tokenize.EncodedRow;
@@ -103,9 +104,18 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   static AdaplerRuntime runtime(ScoreOptions options, Configuration conf)
       throws BundleLoadException {
     ModelBundle bundle = BundleLoader.shared().load(options.bundle(), conf);
-    RuntimeOptions ro = RuntimeOptions.builder()
-        .optDevice(SparkDeviceResolver.resolveForCurrentTask(options.device(),
-            options.allowCpuFallback()))
+    return RuntimeRegistry.shared().get(bundle, runtimeOptions(options,
+        SparkDeviceResolver.resolveForCurrentTask(options.device(), options.allowCpuFallback())));
+  }
+
+  /**
+   * The runtime options of the tasks, on a device: the driver opens its CPU check runtime with
+   * these too, so that in local mode, where the tasks share the driver's runtime, the job's
+   * batching and threading options apply (with the defaults there, they were ignored).
+   */
+  static RuntimeOptions runtimeOptions(ScoreOptions options, Device device) {
+    return RuntimeOptions.builder()
+        .optDevice(device)
         .optAllowCpuFallback(options.allowCpuFallback())
         .optThreading(options.intraOpThreads() == 0 ? CpuThreading.defaults()
             : CpuThreading.forCores(options.intraOpThreads()))
@@ -115,7 +125,6 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         // jobs with and without them share one runtime.
         .optRationales(false)
         .build();
-    return RuntimeRegistry.shared().get(bundle, ro);
   }
 
   /** A Hadoop configuration carrying the job's {@code spark.hadoop.*} settings. */
