@@ -18,7 +18,7 @@ import java.util.Set;
  *     {@code auto} (the task's GPU when it has one); see {@link SparkDeviceResolver}
  * @param allowCpuFallback run on CPU with a warning when CUDA is unavailable
  * @param intraOpThreads ONNX Runtime threads per session; 0 chooses one per concurrent task
- * @param tokenBudget most padded tokens per batch; 0 chooses by device (128 on CPU, 8192 on
+ * @param tokenBudget most padded tokens per batch; 0 chooses by device (1024 on CPU, 8192 on
  *     CUDA)
  * @param maxBatchRows most rows per batch
  * @param chunkRows rows tokenized and length-sorted together before batches are cut
@@ -156,7 +156,7 @@ public record ScoreOptions(
       return this;
     }
 
-    /** Sets the most padded tokens per batch (default 0: 128 on CPU, 8192 on CUDA). */
+    /** Sets the most padded tokens per batch (default 0: 1024 on CPU, 8192 on CUDA). */
     public Builder optTokenBudget(int tokens) {
       this.tokenBudget = tokens;
       return this;
