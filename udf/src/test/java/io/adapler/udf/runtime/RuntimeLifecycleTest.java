@@ -72,7 +72,7 @@ class RuntimeLifecycleTest {
       // 0 (the default) chooses the budget by device.
       assertEquals(RuntimeOptions.CPU_TOKEN_BUDGET, RuntimeOptions.builder().optTokenBudget(0)
           .build().tokenBudget());
-      assertEquals(128, RuntimeOptions.defaults().tokenBudget());
+      assertEquals(1024, RuntimeOptions.defaults().tokenBudget());
       assertEquals(8192, RuntimeOptions.builder().optDevice(Device.parse("cuda:0")).build()
           .tokenBudget());
     }
