@@ -51,10 +51,11 @@ teacher_best=$(python3 -c "
 import torch,sys; s=torch.load('$T/state.pt',weights_only=False)['teacher_scores']; print(max(range(len(s)), key=lambda e: s[e]))")
 echo "teacher epoch kept: $teacher_best"
 echo "[$(el)s] packing"
-python3 .gpu/runner.py pack "$P/a/best.pt" .gpu/initial-fp16.pt "$P/a.pack" &
-python3 .gpu/runner.py pack "$T/teacher-epoch$teacher_best.pt" .gpu/initial-fp16.pt "$P/teacher.pack" &
-[ -f "$P/b/best.pt" ] && python3 .gpu/runner.py pack "$P/b/best.pt" .gpu/initial-fp16.pt "$P/b.pack" &
-wait
+pids=()
+python3 .gpu/runner.py pack "$P/a/best.pt" .gpu/initial-fp16.pt "$P/a.pack" & pids+=($!)
+python3 .gpu/runner.py pack "$T/teacher-epoch$teacher_best.pt" .gpu/initial-fp16.pt "$P/teacher.pack" & pids+=($!)
+if [ -f "$P/b/best.pt" ]; then python3 .gpu/runner.py pack "$P/b/best.pt" .gpu/initial-fp16.pt "$P/b.pack" & pids+=($!); fi
+wait "${pids[@]}"  # a bare wait would also wait for the tee of the exec above, for ever
 mkdir -p "$P/logs"; cp "$W"/*.log "$P/logs/"; cp "$T/train.log" "$P/logs/teacher-run.log"
 cp "$P/a/state.pt" "$P/logs/a-state.pt"; cp "$P/a/sweep.json" "$P/logs/"; [ -f "$P/b/state.pt" ] && cp "$P/b/state.pt" "$P/logs/b-state.pt"
 cp "$T/state.pt" "$P/logs/teacher-state-full.pt" 2>/dev/null; python3 - "$T/state.pt" "$P/logs/teacher-state.pt" <<'EOF'
