@@ -8,8 +8,9 @@ from adapler.training.settings import TrainConfig
 from adapler.training.data import load_data
 bb = Path("build/backbones/all-minilm-l6-v2")
 ck = import_checkpoint(bb / "model.onnx", bb / "tokenizer.json", ["ham", "spam"], 128, None, False, 42)
-ck.save(".gpu/initial-fp32.pt")
-d = torch.load(".gpu/initial-fp32.pt")
+Path("build/gpu-local").mkdir(parents=True, exist_ok=True)  # not in .gpu: 92 MB
+ck.save("build/gpu-local/initial-fp32.pt")
+d = torch.load("build/gpu-local/initial-fp32.pt")
 d["state_dict"] = {k: (v.half() if v.is_floating_point() else v) for k, v in d["state_dict"].items()}
 torch.save(d, ".gpu/initial-fp16.pt")
 cfg = TrainConfig(data="build/spam", labels=["ham", "spam"], max_length=128)
