@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.adapler.udf.batch.BatchingStrategy;
 import io.adapler.udf.bundle.BundleLoader;
 import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.testing.GoldenRow;
@@ -50,14 +49,7 @@ class Int8BundleTest {
   @BeforeAll
   static void open() throws Exception {
     ModelBundle bundle = new BundleLoader(cache).load(TinyBundle.int8Dir().toString());
-    runtimes.add(AdaplerRuntime.open(bundle, RuntimeOptions.builder()
-        .optMaxBatchRows(1).optTokenBudget(1 << 20).build()));
-    runtimes.add(AdaplerRuntime.open(bundle, RuntimeOptions.builder()
-        .optMaxBatchRows(32).optTokenBudget(1 << 20).build()));
-    runtimes.add(AdaplerRuntime.open(bundle, RuntimeOptions.builder()
-        .optMaxBatchRows(64).optTokenBudget(200).build()));
-    runtimes.add(AdaplerRuntime.open(bundle, RuntimeOptions.builder()
-        .optBatching(BatchingStrategy.FIXED).optMaxBatchRows(10).build()));
+    runtimes.addAll(BatchingVariants.open(bundle, 1, 32));
   }
 
   @AfterAll

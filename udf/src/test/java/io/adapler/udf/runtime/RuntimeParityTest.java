@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.adapler.udf.batch.BatchingStrategy;
 import io.adapler.udf.bundle.BundleLoader;
 import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.testing.GoldenRow;
@@ -39,16 +38,7 @@ class RuntimeParityTest {
   @BeforeAll
   static void open() throws Exception {
     ModelBundle bundle = new BundleLoader(cache).load(TinyBundle.dir().toString());
-    for (int rows : new int[] {1, 7, 32}) {
-      runtimes.add(AdaplerRuntime.open(bundle, RuntimeOptions.builder()
-          .optMaxBatchRows(rows).optTokenBudget(1 << 20).build()));
-    }
-    // Batches cut by a token budget (200 padded tokens) rather than by the row cap.
-    runtimes.add(AdaplerRuntime.open(bundle, RuntimeOptions.builder()
-        .optMaxBatchRows(64).optTokenBudget(200).build()));
-    // Fixed batches of 10 in input order, unsorted: mixed lengths share a batch and pad more.
-    runtimes.add(AdaplerRuntime.open(bundle, RuntimeOptions.builder()
-        .optBatching(BatchingStrategy.FIXED).optMaxBatchRows(10).build()));
+    runtimes.addAll(BatchingVariants.open(bundle, 1, 7, 32));
   }
 
   @AfterAll
