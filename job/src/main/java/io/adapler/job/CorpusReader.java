@@ -38,20 +38,14 @@ final class CorpusReader {
    * @throws IllegalArgumentException when a named column is not in the input
    */
   static Dataset<Row> read(SparkSession spark, JobOptions o) {
-    return read(spark, o, true);
+    return spread(spark, o, select(spark, o, true));
   }
 
   /**
-   * Reads the corpus; without {@code withId} the rows get no id column (calibration counts
-   * rows, it does not write them), so neither the id column nor a clash with one matters.
-   */
-  static Dataset<Row> read(SparkSession spark, JobOptions o, boolean withId) {
-    return spread(spark, o, select(spark, o, withId));
-  }
-
-  /**
-   * Reads the corpus and selects the columns, as {@link #read}, without repartitioning it: for
-   * counting the rows, which needs no shuffle.
+   * Reads the corpus and selects the columns, as {@link #read}, without repartitioning it (the
+   * jobs spread it with {@link #spreadCounted}). Without {@code withId} the rows get no id
+   * column (calibration counts rows, it does not write them), so neither the id column nor a
+   * clash with one matters.
    */
   static Dataset<Row> select(SparkSession spark, JobOptions o, boolean withId) {
     boolean tracked = MalformedRecords.tracked(o.inputFormat());

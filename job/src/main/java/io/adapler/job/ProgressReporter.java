@@ -26,7 +26,8 @@ import org.apache.spark.util.LongAccumulator;
  * unknown rather than guess.
  *
  * <p>Usage: pass {@link #rowsScored()} to the scorer, {@link #expect} the input or score what
- * {@link #countWhileShuffling} returns, close at the end. A reporter started with {@code everySeconds <= 0} does nothing and costs nothing.
+ * {@link #countWhileShuffling} returns, close at the end. A reporter started with
+ * {@code everySeconds <= 0} does nothing and costs nothing.
  */
 final class ProgressReporter implements AutoCloseable {
   /** How long close waits for the listener bus to deliver the last task ends. */

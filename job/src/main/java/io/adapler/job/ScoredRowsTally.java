@@ -125,7 +125,7 @@ final class ScoredRowsTally extends SparkListener {
    * partition, so that {@link #stageRows} is its final count (to count rows as they are read).
    */
   synchronized boolean stageComplete() {
-    return scoringStage >= 0 && tasksDone() == tasksTotal() && tasksTotal() > 0;
+    return tasksTotal() > 0 && tasksDone() == tasksTotal();
   }
 
   /** Rows of the successful tasks of the latest stage seen adding to the accumulator. */
