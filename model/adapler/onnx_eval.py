@@ -106,6 +106,15 @@ _OPS = {
 }
 
 
+def register_ops(ops: dict) -> list[str]:
+    """Adds the operators of `ops` this evaluator lacks (modules of more operators call it on
+    import); returns the names added."""
+    added = [k for k in ops if k not in _OPS]
+    for k in added:
+        _OPS[k] = ops[k]
+    return added
+
+
 def run_graph(model: onnx.ModelProto, feeds: dict) -> dict:
     """Evaluates `model` on numpy `feeds`; returns {output name: array}."""
     values = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}

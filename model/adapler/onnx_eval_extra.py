@@ -40,10 +40,7 @@ EXTRA_OPS = {
 
 def register() -> list[str]:
     """Adds the operators onnx_eval lacks; returns the names added."""
-    added = [k for k in EXTRA_OPS if k not in onnx_eval._OPS]
-    for k in added:
-        onnx_eval._OPS[k] = EXTRA_OPS[k]
-    return added
+    return onnx_eval.register_ops(EXTRA_OPS)
 
 
 register()

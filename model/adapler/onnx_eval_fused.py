@@ -58,10 +58,8 @@ FUSED_OPS = {
 
 
 def register() -> list[str]:
-    added = [k for k in FUSED_OPS if k not in onnx_eval._OPS]
-    for k in added:
-        onnx_eval._OPS[k] = FUSED_OPS[k]
-    return added
+    """Adds the operators onnx_eval lacks; returns the names added."""
+    return onnx_eval.register_ops(FUSED_OPS)
 
 
 register()
