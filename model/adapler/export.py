@@ -24,7 +24,7 @@ def main(argv=None) -> int:
                     help="store weights as float16 on disk (cast to float32 inside the graph)")
     ap.add_argument("--no-fuse", dest="fuse", action="store_false",
                     help="keep the plain operators (default: ONNX Runtime's fused SkipLayerNormalization,"
-                         " BiasGelu and one packed QKV MatMul)")
+                         " BiasGelu and one Attention per layer; int8: one packed QKV MatMul)")
     ap.add_argument("--quantize", choices=["int8"],
                     help="int8 encoder linears: per-channel weight scales, per-token activation scales")
     args = ap.parse_args(argv)

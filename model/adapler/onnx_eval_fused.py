@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from . import onnx_eval, onnx_eval_extra  # noqa: F401  (registers Split, Max, Abs)
+from .onnx_attention import attention_reference
 
 _erf = np.vectorize(math.erf, otypes=[np.float64])
 
@@ -53,7 +54,7 @@ def _matmul_integer_to_float(a, b, a_scale, b_scale, a_zero=None, b_zero=None, b
 FUSED_OPS = {
     "QuantizeLinear": _quantize_linear, "MatMulIntegerToFloat": _matmul_integer_to_float,
     "SkipLayerNormalization": _skip_layer_norm, "BiasGelu": _bias_gelu,
-    "MatMulInteger": _matmul_integer, "Round": lambda x: np.rint(x).astype(x.dtype),
+    "MatMulInteger": _matmul_integer, "Attention": attention_reference, "Round": lambda x: np.rint(x).astype(x.dtype),
 }
 
 

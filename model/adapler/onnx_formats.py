@@ -17,8 +17,10 @@ from .onnx_fusion import fuse as fuse_graph
 from .onnx_int8 import FORMAT as INT8_FORMAT
 from .onnx_int8 import quantize_linears
 
-FUSED_OPS = ["packed QKV MatMul + Split", "com.microsoft.SkipLayerNormalization",
-             "com.microsoft.BiasGelu"]
+FUSED_OPS = ["com.microsoft.SkipLayerNormalization", "com.microsoft.BiasGelu"]
+# the float graph's attention is one operator; the int8 graph keeps its integer QKV MatMul
+FLOAT_ATTENTION = "com.microsoft.Attention (packed QKV)"
+INT8_ATTENTION = "packed QKV MatMul + Split"
 
 
 def rewrite_graph(graph: onnx.ModelProto, model, fuse: bool = True, quantize: str | None = None):
@@ -26,9 +28,9 @@ def rewrite_graph(graph: onnx.ModelProto, model, fuse: bool = True, quantize: st
     if quantize not in (None, "int8"):
         raise ValueError(f"quantize must be None or 'int8', found {quantize!r}")
     layers = model.geometry.layers
-    record = {"linears": "float32", "fused": FUSED_OPS if fuse else []}
+    record = {"linears": "float32", "fused": [FLOAT_ATTENTION] + FUSED_OPS if fuse else []}
     if quantize == "int8":
-        record = {"linears": INT8_FORMAT, "fused": record["fused"]}
+        record = {"linears": INT8_FORMAT, "fused": [INT8_ATTENTION] + FUSED_OPS if fuse else []}
     if fuse:
         graph = fuse_graph(graph, layers, quantize=quantize_linears if quantize else None)
     elif quantize:

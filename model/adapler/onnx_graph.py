@@ -81,6 +81,17 @@ def rebuild(model: onnx.ModelProto, remove, add) -> None:
     drops initializers nothing reads any more, and declares the com.microsoft domain if used."""
     gone = {id(n) for n in remove}
     nodes = [n for n in model.graph.node if id(n) not in gone] + list(add)
+    outputs = {o.name for o in model.graph.output}
+    # keep only what the outputs read (e.g. not the Constants of a fused GELU, nor the shape
+    # computations of a removed Reshape, which would otherwise read a removed node's output)
+    producer = {o: n for n in nodes for o in n.output}
+    alive, stack = set(), list(outputs)
+    while stack:
+        n = producer.get(stack.pop())
+        if n is not None and id(n) not in alive:
+            alive.add(id(n))
+            stack.extend(n.input)
+    nodes = [n for n in nodes if id(n) in alive]
     known = {i.name for i in model.graph.input} | {t.name for t in model.graph.initializer} | {""}
     ready, pending, ordered = set(known), list(nodes), []
     while pending:
@@ -94,13 +105,6 @@ def rebuild(model: onnx.ModelProto, remove, add) -> None:
         if len(rest) == len(pending):
             raise ValueError(f"graph rewrite left a cycle or a dangling input at {rest[0].name}")
         pending = rest
-    outputs = {o.name for o in model.graph.output}
-    while True:  # drop nodes nothing reads any more (e.g. the Constants of a fused GELU)
-        read = {i for n in ordered for i in n.input} | outputs
-        alive = [n for n in ordered if any(o in read for o in n.output)]
-        if len(alive) == len(ordered):
-            break
-        ordered = alive
     del model.graph.node[:]
     model.graph.node.extend(ordered)
     used = {i for n in ordered for i in n.input} | outputs

@@ -46,7 +46,10 @@ def test_fused_graph_has_the_fused_operators_and_computes_the_same(model, plain)
     c = ops(fused)
     assert c["SkipLayerNormalization"] == 2 * G.layers and c["LayerNormalization"] == 1
     assert c["BiasGelu"] == 2 * G.layers and c["Erf"] == 0
-    assert c["Split"] == G.layers and c["MatMul"] == ops(plain)["MatMul"] - 2 * G.layers
+    # one Attention per layer: Q, K, V, Q x K^T and scores x V are in it; the CP softmax stays
+    assert c["Attention"] == G.layers and c["Split"] == 0 and c["Transpose"] == 0
+    assert c["MatMul"] == ops(plain)["MatMul"] - 5 * G.layers
+    assert c["Softmax"] == ops(plain)["Softmax"] - G.layers
     assert record == {"linears": "float32", "fused": record["fused"]} and len(record["fused"]) == 3
     assert [o.name for o in fused.graph.output] == OUTPUTS
     assert any(o.domain == "com.microsoft" for o in fused.opset_import)

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The operators ONNX Runtime actually runs for the fused fp32 fixture and its int8 variant,
  * read from the session profiler (one event per executed node), with the runtime's own session
- * settings: residual Add + LayerNorm ran as SkipLayerNormalization, bias + GELU as BiasGelu, Q/K/V
- * as one MatMul per layer, and the int8 bundle's linears as MatMulIntegerToFloat fed by per-token
+ * settings: residual Add + LayerNorm ran as SkipLayerNormalization, bias + GELU as BiasGelu, each
+ * layer's self-attention (packed Q/K/V projection included) as one Attention operator reading the
+ * compacted token mask, the int8 bundle's Q/K/V as one MatMul per layer, and its linears as MatMulIntegerToFloat fed by per-token
  * (per-axis) QuantizeLinear, with no per-tensor dynamic quantization (which would make a row's
  * result depend on its batch).
  */
@@ -44,11 +45,12 @@ class FusedOperatorsTest {
     assertEquals(2 * LAYERS, ops.getOrDefault("SkipLayerNormalization", 0), ops.toString());
     assertEquals(1, ops.getOrDefault("LayerNormalization", 0), "only the embeddings' " + ops);
     assertEquals(2 * LAYERS, ops.getOrDefault("BiasGelu", 0), "FFN + CP per layer " + ops);
-    assertEquals(LAYERS, ops.getOrDefault("Split", 0), "one packed QKV per layer " + ops);
+    assertEquals(LAYERS, ops.getOrDefault("Attention", 0), "one attention per layer " + ops);
+    assertEquals(LAYERS, ops.getOrDefault("Softmax", 0), "the CPs' only " + ops);
     assertEquals(0, ops.getOrDefault("Erf", 0), ops.toString());
-    // per layer: packed QKV, scores x V, attention output, FFN in, FFN out, CP dense, CP score
-    // (Q x K^T runs as FusedMatMul)
-    assertEquals(7 * LAYERS, ops.getOrDefault("MatMul", 0), ops.toString());
+    assertEquals(0, ops.getOrDefault("FusedMatMul", 0), "Q x K^T is in Attention " + ops);
+    // per layer: attention output, FFN in, FFN out, CP dense, CP score
+    assertEquals(5 * LAYERS, ops.getOrDefault("MatMul", 0), ops.toString());
   }
 
   @Test
