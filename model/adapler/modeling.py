@@ -124,13 +124,17 @@ class AdaplerClassifier(nn.Module):
             return None
         return self.theta_pr[layer - 1].clamp(min=0.001)
 
-    def apply_theta(self, p, layer: int):
-        """Multiply p_[CLS] (column 0) by the layer's theta and renormalise."""
+    def apply_theta(self, p, layer: int, first=None):
+        """Multiply p_[CLS] (column 0) by the layer's theta and renormalise. `first`, a [B, t]
+        bool mask of column 0, saves the exported graph from building the factors itself."""
         c = self.cls_scale(layer)
         if c is None:
             return p
-        # [c, 1, 1, ...] along the token axis, built without in-place writes (export-friendly).
-        factors = torch.cat([torch.ones_like(p[..., :1]) * c, torch.ones_like(p[..., 1:])], dim=-1)
+        if first is not None:
+            factors = torch.where(first, c, torch.ones((), dtype=p.dtype))  # the values below
+        else:
+            # [c, 1, 1, ...] along the token axis, built without in-place writes (export-friendly).
+            factors = torch.cat([torch.ones_like(p[..., :1]) * c, torch.ones_like(p[..., 1:])], dim=-1)
         p = p * factors
         return p / p.sum(-1, keepdim=True)
 
@@ -145,19 +149,20 @@ class AdaplerClassifier(nn.Module):
         position the number of layers it ran through (L reached the last layer, 0 dropped at
         the first decision, -1 padding)."""
         mask = attention_mask > 0
-        position_ids = torch.ones_like(input_ids).cumsum(1) - 1
+        local = iota(input_ids)  # every row's column index, 0..t-1, along the current axis
+        position_ids = local
         h = self.embeddings(input_ids, token_type_ids, position_ids)
-        positions = position_ids
+        positions, count = position_ids, mask.sum(-1)
         lengths = []
         survived = torch.zeros_like(input_ids)
         for l, (cp, layer) in enumerate(zip(self.cps, self.layers)):
-            p = self.apply_theta(masked_softmax(cp(h), mask), l)
-            n = mask.sum(-1, keepdim=True).to(p.dtype)
-            delta = self.eta[l] * eta_scale / n
+            first = local == 0
+            p = self.apply_theta(masked_softmax(cp(h), mask), l, first)
+            delta = self.eta[l] * eta_scale / count.unsqueeze(-1).to(p.dtype)
             keep = (p >= delta) & mask
-            keep = keep | first_token(keep)  # [CLS] is always the first kept token
-            h, positions, mask = compact(h, positions, keep)
-            lengths.append(mask.sum(-1))
+            keep = keep | first  # [CLS] is always the first kept token
+            h, positions, mask, local, count = compact(h, positions, keep, local, self.geometry.hidden)
+            lengths.append(count)
             if self.emit_token_layers:
                 survived = survived + ran_through(positions, mask, position_ids)
             bias = (~mask).to(h.dtype)[:, None, None, :] * torch.finfo(h.dtype).min
@@ -178,20 +183,22 @@ def ran_through(positions, mask, position_ids):
     return hit.to(torch.int64).sum(1)
 
 
-def first_token(x):
-    """A [B, t] bool mask that is True in column 0 only (shape-dynamic for tracing)."""
-    return torch.ones_like(x, dtype=torch.int64).cumsum(1) == 1
+def iota(x):
+    """[B, t] int64: 0, 1, ..., t-1 in every row (shape-dynamic for tracing)."""
+    return torch.ones_like(x, dtype=torch.int64).cumsum(1) - 1
 
 
-def compact(h, positions, keep):
+def compact(h, positions, keep, local, width: int):
     """Gather the kept tokens of every row to the front, in their original order, and cut the
-    sequence axis to the longest kept row. Returns (h, positions, mask) of length k."""
+    sequence axis to the longest kept row. `local` is the current axis's iota, `width` the
+    hidden size (a Python int, so the gather's index is tiled by a constant). Returns
+    (h, positions, mask, local, count) of length k: the next layer's iota and kept counts come
+    out of the compaction instead of being rebuilt from the mask."""
     count = keep.sum(-1)
     k = count.max()
-    local = torch.ones_like(positions).cumsum(1) - 1
-    key = (~keep).to(torch.int64) * _DROPPED_KEY + local
+    key = torch.where(keep, local, local + _DROPPED_KEY)
     idx = torch.topk(key, k, dim=1, largest=False, sorted=True).indices
-    h = torch.gather(h, 1, idx.unsqueeze(-1).expand(-1, -1, h.shape[-1]))
+    h = torch.gather(h, 1, idx.unsqueeze(-1).repeat(1, 1, width))
     positions = torch.gather(positions, 1, idx)
-    new_mask = (torch.ones_like(idx).cumsum(1) - 1) < count.unsqueeze(-1)
-    return h, positions, new_mask
+    local = iota(idx)
+    return h, positions, local < count.unsqueeze(-1), local, count

@@ -93,6 +93,7 @@ _OPS = {
     "Gather": lambda x, i, axis=0: np.take(x, i, axis=axis),
     "GatherElements": lambda x, i, axis=0: np.take_along_axis(x, i, axis=axis),
     "Expand": lambda x, s: x * np.ones([int(d) for d in s], dtype=x.dtype),
+    "Tile": lambda x, r: np.tile(x, [int(d) for d in r]),
     "ConstantOfShape": lambda s, value=None: np.full(
         [int(d) for d in s], 0.0 if value is None else numpy_helper.to_array(value).item(),
         dtype=np.float32 if value is None else numpy_helper.to_array(value).dtype),

@@ -56,11 +56,11 @@ def test_graph_runs_at_shapes_unlike_the_trace_and_really_shrinks():
 def test_a_shape_frozen_at_trace_time_is_refused(monkeypatch):
     real = modeling.compact
 
-    def frozen_compact(h, positions, keep):  # the classic mistake: a Python int from a tensor
+    def frozen_compact(h, positions, keep, local, width):  # the classic mistake: a Python int from a tensor
         k = int(keep.sum(-1).max())
         idx = torch.topk((~keep).long() * (1 << 32) + positions, k, dim=1, largest=False).indices
-        h2, p2, m2 = real(h, positions, keep)
-        return h2, p2, m2[:, :k] if idx.shape[1] == k else m2
+        h2, p2, m2, l2, c2 = real(h, positions, keep, local, width)
+        return h2, p2, m2[:, :k] if idx.shape[1] == k else m2, l2, c2
 
     monkeypatch.setattr(modeling, "compact", frozen_compact)
     with pytest.raises(ValueError, match="tracing froze a data-dependent value"):
@@ -68,11 +68,11 @@ def test_a_shape_frozen_at_trace_time_is_refused(monkeypatch):
 
 
 def test_a_constant_k_is_refused(monkeypatch):
-    def constant_k(h, positions, keep):  # no tracer warning, but k no longer follows the data
+    def constant_k(h, positions, keep, local, width):  # no tracer warning, but k no longer follows the data
         idx = torch.topk((~keep).long() * (1 << 32) + positions, 3, dim=1, largest=False).indices
         mask = torch.gather(keep, 1, idx)
         return torch.gather(h, 1, idx.unsqueeze(-1).expand(-1, -1, h.shape[-1])), \
-            torch.gather(positions, 1, idx), mask
+            torch.gather(positions, 1, idx), mask, modeling.iota(idx), mask.sum(-1)
 
     monkeypatch.setattr(modeling, "compact", constant_k)
     with pytest.raises(ValueError, match="k is a constant"):
