@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * to {@code max_length} ({@code longest_first} for pairs, right truncation for single texts), no
  * padding (the runtime pads per batch).
  *
+ * <p>Long single texts are tokenized from a prefix when that gives the same result as the whole
+ * text (see {@link PrefixCut}): only the first {@code max_length} tokens survive truncation.
+ *
  * <p>Thread-safe: encoding does not change the tokenizer. {@link #close()} frees the native
  * tokenizer and is idempotent.
  */
@@ -24,12 +27,15 @@ public final class BundleTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
   private final TokenizerSettings settings;
   private final Path path;
+  private final PrefixCut prefix;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private BundleTokenizer(HuggingFaceTokenizer tokenizer, TokenizerSettings settings, Path path) {
+  private BundleTokenizer(
+      HuggingFaceTokenizer tokenizer, TokenizerSettings settings, Path path, PrefixCut prefix) {
     this.tokenizer = tokenizer;
     this.settings = settings;
     this.path = path;
+    this.prefix = prefix;
   }
 
   /**
@@ -41,6 +47,12 @@ public final class BundleTokenizer implements AutoCloseable {
    * @throws IOException when the file cannot be read or parsed
    */
   public static BundleTokenizer open(Path tokenizerJson, TokenizerSettings settings)
+      throws IOException {
+    return open(tokenizerJson, settings, true);
+  }
+
+  /** Opens a tokenizer; {@code prefixes} false always encodes whole texts (tests compare both). */
+  static BundleTokenizer open(Path tokenizerJson, TokenizerSettings settings, boolean prefixes)
       throws IOException {
     if (!"longest_first".equals(settings.truncation())) {
       throw new IllegalArgumentException("unsupported tokenizer.truncation '"
@@ -56,11 +68,15 @@ public final class BundleTokenizer implements AutoCloseable {
             .optPadding(false)
             .optWithOverflowingTokens(false)
             .build();
-    return new BundleTokenizer(tok, settings, tokenizerJson);
+    PrefixCut cut = prefixes
+        ? PrefixCut.forTokenizer(tokenizerJson, settings.maxLength())
+        : PrefixCut.off();
+    return new BundleTokenizer(tok, settings, tokenizerJson, cut);
   }
 
   /**
-   * Encodes a batch of rows in one native call per kind (single texts, pairs).
+   * Encodes a batch of rows in one native call per kind (single texts, pairs), plus one for the
+   * long single texts whose prefix turned out too short to fill {@code max_length}.
    *
    * @param rows the rows; pairs only when the bundle's {@code pair_inputs} is true
    * @return one encoded row per input row, in the same order
@@ -80,15 +96,52 @@ public final class BundleTokenizer implements AutoCloseable {
         singles.add(row.text());
       }
     }
-    Encoding[] single = singles.isEmpty() ? new Encoding[0] : tokenizer.batchEncode(singles);
+    String[] encoded = new String[singles.size()];
+    Encoding[] single = encodeSingles(singles, encoded);
     Encoding[] pair = pairs.isEmpty() ? new Encoding[0] : tokenizer.batchEncode(pairs);
     List<EncodedRow> out = new ArrayList<>(rows.size());
     int s = 0;
     int p = 0;
     for (TextRow row : rows) {
-      out.add(toRow(row.isPair() ? pair[p++] : single[s++], row));
+      out.add(row.isPair() ? toRow(pair[p++], row.text(), row.textPair())
+          : toRow(single[s], encoded[s++], null));
     }
     return out;
+  }
+
+  /**
+   * Encodes single texts, each from its prefix where {@link PrefixCut} allows one; a prefix
+   * encoding stands only when it overflowed {@code max_length} (then the whole text's truncated
+   * encoding is the same). The others are encoded again from the whole text.
+   *
+   * @param texts the texts
+   * @param encoded filled with the string each result was encoded from (prefix or whole text)
+   * @return one encoding per text, equal to the whole text's
+   */
+  private Encoding[] encodeSingles(List<String> texts, String[] encoded) {
+    if (texts.isEmpty()) {
+      return new Encoding[0];
+    }
+    for (int i = 0; i < encoded.length; i++) {
+      encoded[i] = prefix.cut(texts.get(i));
+    }
+    Encoding[] result = tokenizer.batchEncode(encoded);
+    List<Integer> redo = new ArrayList<>();
+    for (int i = 0; i < encoded.length; i++) {
+      // cut() hands back the very same String when it did not cut.
+      if (encoded[i] != texts.get(i) && !result[i].exceedMaxLength()) {
+        redo.add(i);
+      }
+    }
+    if (!redo.isEmpty()) {
+      String[] whole = redo.stream().map(texts::get).toArray(String[]::new);
+      Encoding[] again = tokenizer.batchEncode(whole);
+      for (int k = 0; k < whole.length; k++) {
+        result[redo.get(k)] = again[k];
+        encoded[redo.get(k)] = whole[k];
+      }
+    }
+    return result;
   }
 
   /**
@@ -110,7 +163,8 @@ public final class BundleTokenizer implements AutoCloseable {
     return settings;
   }
 
-  private static EncodedRow toRow(Encoding e, TextRow row) {
+  /** Converts an encoding of {@code text} (and {@code textPair}, null for singles) to a row. */
+  private static EncodedRow toRow(Encoding e, String text, String textPair) {
     long[] ids = e.getIds();
     int n = ids.length;
     long[] special = e.getSpecialTokenMask();
@@ -119,7 +173,8 @@ public final class BundleTokenizer implements AutoCloseable {
     int[] segments = new int[n];
     int[] starts = new int[n];
     int[] ends = new int[n];
-    int[][] utf16 = {utf16Index(row.text()), utf16Index(row.textPair())};
+    // Offsets of a prefix encoding lie within the prefix, so its index is enough.
+    int[][] utf16 = {utf16Index(text), utf16Index(textPair)};
     for (int i = 0; i < n; i++) {
       boolean isSpecial = special[i] != 0 || spans[i] == null;
       int segment = isSpecial ? -1 : (int) sequence[i];
