@@ -72,7 +72,8 @@ final class ExampleTokens {
     if (rows.isEmpty() || !bundle.manifest().hasKeptPositions()) {
       return List.of();
     }
-    AdaplerRuntime runtime = RuntimeRegistry.shared().get(bundle, RuntimeOptions.defaults());
+    // the job's own CPU runtime when this JVM has one (local mode, or the driver's check)
+    AdaplerRuntime runtime = RuntimeRegistry.shared().getAny(bundle, RuntimeOptions.defaults());
     List<TextRow> texts = rows.stream()
         .map(c -> c.pair() == null ? TextRow.of(c.text()) : TextRow.pair(c.text(), c.pair()))
         .toList();

@@ -37,12 +37,16 @@ class LocalRuntimeOptionsTest {
     }
     Files.writeString(bundle.resolve("adapler.json"), "\n", StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
+    int before = RuntimeRegistry.shared().createdCount();
     JobTestSupport.runOk("--input", JobTestSupport.sampleCorpus(), "--input-format", "json",
         "--id-column", "id", "--bundle", bundle.toString(), "--output",
         dir.resolve("out").toString(), "--token-budget", "256", "--max-batch-rows", "7",
         "--summary", "false");
     ModelBundle loaded = BundleLoader.shared().load(bundle.toString());
-    AdaplerRuntime runtime = RuntimeRegistry.shared().get(loaded, RuntimeOptions.defaults());
+    // one runtime: the tasks share the one the driver opened to check the bundle, so that one
+    // must have had the job's options (with the defaults there, the options were ignored)
+    assertEquals(1, RuntimeRegistry.shared().createdCount() - before);
+    AdaplerRuntime runtime = RuntimeRegistry.shared().getAny(loaded, RuntimeOptions.defaults());
     assertEquals(256, runtime.options().tokenBudget(), runtime.options().toString());
     assertEquals(7, runtime.options().maxBatchRows(), runtime.options().toString());
   }

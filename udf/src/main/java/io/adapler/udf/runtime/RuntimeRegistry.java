@@ -12,8 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one {@link AdaplerRuntime} per (bundle checksum, requested device): created lazily by
- * the first caller, shared by every thread after it, closed when the registry closes. The
+ * Keeps one {@link AdaplerRuntime} per (bundle checksum, device, batching and threading
+ * options): created lazily by the first caller, shared by every thread after it, closed when
+ * the registry closes. A second job in the same JVM (a notebook) with another token budget gets
+ * a runtime with that budget, not the first job's. The
  * {@link #shared()} registry lives for the JVM and closes its runtimes in a shutdown hook; an
  * executor therefore opens each model once, never once per task or partition.
  *
@@ -46,10 +48,10 @@ public final class RuntimeRegistry implements AutoCloseable {
   }
 
   /**
-   * Returns the runtime for a bundle and the options' device, opening it on first use. Later
-   * calls with the same bundle and device get the same runtime, whatever their other options
-   * (a difference is logged). Rationales need no runtime of their own: callers choose them per
-   * call ({@link AdaplerRuntime#scoreEncoded(java.util.List, float, boolean)}).
+   * Returns the runtime for a bundle and options, opening it on first use. Later calls with
+   * the same bundle and the same device, threading and batching get the same runtime; the
+   * rationales default does not count (callers choose rationales per call: {@link
+   * AdaplerRuntime#scoreEncoded(java.util.List, float, boolean)}).
    *
    * @param bundle a verified bundle
    * @param options device, threads, batching
@@ -61,7 +63,7 @@ public final class RuntimeRegistry implements AutoCloseable {
     if (bundle == null || options == null) {
       throw new IllegalArgumentException("bundle and options must not be null");
     }
-    String key = bundle.checksum() + "|" + options.device();
+    String key = bundle.checksum() + "|" + sessionKey(options);
     AdaplerRuntime runtime = runtimes.get(key);
     if (runtime == null) {
       synchronized (locks.computeIfAbsent(key, k -> new Object())) {
@@ -82,11 +84,38 @@ public final class RuntimeRegistry implements AutoCloseable {
       }
     }
     checkOpen();
-    if (!runtime.options().equals(options)) {
-      LOG.debug("{} was opened with {}; ignoring the different options {}", runtime,
-          runtime.options(), options);
-    }
     return runtime;
+  }
+
+  /**
+   * Returns an open runtime of the bundle on the options' device, whatever its batching and
+   * threading, or opens one with these options: for callers that only need answers for a few
+   * rows (the job's summary examples), not a session of their own.
+   *
+   * @param bundle a verified bundle
+   * @param options the options to open with when none is open
+   * @return a shared runtime
+   * @throws BundleLoadException when the runtime cannot be opened
+   */
+  public AdaplerRuntime getAny(ModelBundle bundle, RuntimeOptions options)
+      throws BundleLoadException {
+    if (bundle == null || options == null) {
+      throw new IllegalArgumentException("bundle and options must not be null");
+    }
+    String prefix = bundle.checksum() + "|" + options.device() + "|";
+    for (Map.Entry<String, AdaplerRuntime> e : runtimes.entrySet()) {
+      if (e.getKey().startsWith(prefix)) {
+        checkOpen();
+        return e.getValue();
+      }
+    }
+    return get(bundle, options);
+  }
+
+  /** What makes two sessions differ: everything but the per-call rationales default. */
+  private static String sessionKey(RuntimeOptions o) {
+    return o.device() + "|" + o.allowCpuFallback() + "|" + o.threading() + "|" + o.tokenBudget()
+        + "|" + o.maxBatchRows() + "|" + o.batching();
   }
 
   /**

@@ -2,8 +2,10 @@ package io.adapler.udf.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.adapler.udf.bundle.BundleLoader;
 import io.adapler.udf.bundle.ModelBundle;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,8 +58,18 @@ class RuntimeRegistryTest {
       assertEquals(1, registry.size());
 
       AdaplerRuntime shared = registry.get(bundle, options);
-      assertSame(shared, registry.get(bundle, RuntimeOptions.builder().optMaxBatchRows(3).build()));
-      assertEquals(1, registry.createdCount());
+      // the rationales default is per call, so it does not open another session
+      assertSame(shared, registry.get(bundle,
+          RuntimeOptions.builder().optMaxBatchRows(16).optRationales(true).build()));
+      // other batching (a second notebook job with its own options) gets its own runtime...
+      AdaplerRuntime other =
+          registry.get(bundle, RuntimeOptions.builder().optMaxBatchRows(3).build());
+      assertNotSame(shared, other);
+      assertEquals(3, other.options().maxBatchRows());
+      assertEquals(2, registry.createdCount());
+      // ...and a caller that takes any runtime of the bundle opens none
+      assertTrue(Set.of(shared, other).contains(registry.getAny(bundle, RuntimeOptions.defaults())));
+      assertEquals(2, registry.createdCount());
       for (int t = 0; t < threads; t++) {
         List<GoldenRow> order = orders.get(t);
         List<RowResult> sequential =
