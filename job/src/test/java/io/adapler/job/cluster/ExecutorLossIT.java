@@ -98,15 +98,7 @@ class ExecutorLossIT {
 
   @AfterAll
   static void stop() {
-    try {
-      if (spark != null) {
-        spark.stop();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
-    }
+    ClusterTeardown.stop(spark, cluster);
   }
 
   @Test

@@ -60,15 +60,7 @@ class GpuStageIT {
 
   @AfterAll
   static void stop() {
-    try {
-      if (spark != null) {
-        spark.stop();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
-    }
+    ClusterTeardown.stop(spark, cluster);
   }
 
   @Test

@@ -122,15 +122,7 @@ class GpuWiringIT {
 
   @AfterAll
   static void stop() {
-    try {
-      if (spark != null) {
-        spark.stop();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
-    }
+    ClusterTeardown.stop(spark, cluster);
   }
 
   @Test

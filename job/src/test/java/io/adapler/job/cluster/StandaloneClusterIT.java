@@ -76,15 +76,7 @@ class StandaloneClusterIT {
 
   @AfterAll
   static void stop() {
-    try {
-      if (spark != null) {
-        spark.stop();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
-    }
+    ClusterTeardown.stop(spark, cluster);
   }
 
   /** The job's options: the sample corpus and the tiny bundle, as in conf/job.conf. */
