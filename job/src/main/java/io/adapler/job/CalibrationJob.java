@@ -13,7 +13,6 @@ import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -57,20 +56,8 @@ public final class CalibrationJob {
     try {
       execute(spark, options, out);
       return 0;
-    } catch (BundleLoadException e) {
-      err.println("error: bundle " + options.job().bundle() + ": " + e.getMessage());
-      return ScoringJob.EXIT_BUNDLE;
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      return ScoringJob.EXIT_INPUT;
     } catch (Exception e) {
-      if (e instanceof AnalysisException) { // e.g. the input path does not exist
-        err.println("error: " + e.getMessage());
-        return ScoringJob.EXIT_INPUT;
-      }
-      err.println("error: the calibration failed: " + e);
-      e.printStackTrace(err);
-      return 1;
+      return JobFailure.report(e, options.job().bundle(), "calibration", err);
     }
   }
 

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
@@ -82,26 +81,8 @@ public final class ScoringJob {
       RunSummary summary = execute(spark, options, out);
       out.print(summary.toText());
       return 0;
-    } catch (OutputConflictException e) {
-      err.println("error: " + e.getMessage());
-      return EXIT_OPTIONS;
-    } catch (BundleLoadException e) {
-      err.println("error: bundle " + options.bundle() + ": " + e.getMessage());
-      return EXIT_BUNDLE;
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      return EXIT_INPUT;
-    } catch (IOException e) {
-      err.println("error: cannot write the summary: " + e);
-      return 1;
     } catch (Exception e) {
-      if (e instanceof AnalysisException) { // e.g. the input path does not exist
-        err.println("error: " + e.getMessage());
-        return EXIT_INPUT;
-      }
-      err.println("error: the job failed: " + e);
-      e.printStackTrace(err);
-      return 1;
+      return JobFailure.report(e, options.bundle(), "job", err);
     }
   }
 

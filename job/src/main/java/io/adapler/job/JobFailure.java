@@ -1,0 +1,47 @@
+package io.adapler.job;
+
+import io.adapler.udf.bundle.BundleLoadException;
+import java.io.IOException;
+import java.io.PrintStream;
+import org.apache.spark.sql.AnalysisException;
+
+/**
+ * How the jobs ({@link ScoringJob}, {@link CalibrationJob}) report a failed run: one message on
+ * the error stream and the exit code of its kind, so that both modes fail alike.
+ */
+final class JobFailure {
+  private JobFailure() {}
+
+  /**
+   * Prints what went wrong and returns the exit code: 2 an output that conflicts with the
+   * options, 3 the bundle, 4 the input (a bad column, a path Spark cannot read), 1 anything else
+   * (with its stack trace, since it is a bug or an environment problem).
+   *
+   * @param e the failure
+   * @param bundle the bundle option, for the message
+   * @param what the job's name in the message ("job", "calibration")
+   * @param err where the message goes
+   * @return the exit code
+   */
+  static int report(Exception e, String bundle, String what, PrintStream err) {
+    if (e instanceof OutputConflictException) {
+      err.println("error: " + e.getMessage());
+      return ScoringJob.EXIT_OPTIONS;
+    }
+    if (e instanceof BundleLoadException) {
+      err.println("error: bundle " + bundle + ": " + e.getMessage());
+      return ScoringJob.EXIT_BUNDLE;
+    }
+    if (e instanceof IllegalArgumentException || e instanceof AnalysisException) {
+      err.println("error: " + e.getMessage()); // AnalysisException: e.g. no such input path
+      return ScoringJob.EXIT_INPUT;
+    }
+    if (e instanceof IOException) {
+      err.println("error: the " + what + " could not write its results: " + e);
+      return 1;
+    }
+    err.println("error: the " + what + " failed: " + e);
+    e.printStackTrace(err);
+    return 1;
+  }
+}
