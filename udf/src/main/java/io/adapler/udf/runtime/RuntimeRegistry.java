@@ -27,8 +27,8 @@ public final class RuntimeRegistry implements AutoCloseable {
   private static final RuntimeRegistry SHARED = new RuntimeRegistry();
   private static final AtomicBoolean HOOKED = new AtomicBoolean();
 
-  private final Map<String, AdaplerRuntime> runtimes = new ConcurrentHashMap<>();
-  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final Map<Key, AdaplerRuntime> runtimes = new ConcurrentHashMap<>();
+  private final Map<Key, Object> locks = new ConcurrentHashMap<>();
   private final AtomicInteger created = new AtomicInteger();
   private volatile boolean closed;
 
@@ -63,7 +63,7 @@ public final class RuntimeRegistry implements AutoCloseable {
     if (bundle == null || options == null) {
       throw new IllegalArgumentException("bundle and options must not be null");
     }
-    String key = bundle.checksum() + "|" + sessionKey(options);
+    Key key = Key.of(bundle, options);
     AdaplerRuntime runtime = runtimes.get(key);
     if (runtime == null) {
       synchronized (locks.computeIfAbsent(key, k -> new Object())) {
@@ -102,9 +102,9 @@ public final class RuntimeRegistry implements AutoCloseable {
     if (bundle == null || options == null) {
       throw new IllegalArgumentException("bundle and options must not be null");
     }
-    String prefix = bundle.checksum() + "|" + options.device() + "|";
-    for (Map.Entry<String, AdaplerRuntime> e : runtimes.entrySet()) {
-      if (e.getKey().startsWith(prefix)) {
+    for (Map.Entry<Key, AdaplerRuntime> e : runtimes.entrySet()) {
+      Key k = e.getKey();
+      if (k.checksum().equals(bundle.checksum()) && k.options().device().equals(options.device())) {
         checkOpen();
         return e.getValue();
       }
@@ -112,10 +112,14 @@ public final class RuntimeRegistry implements AutoCloseable {
     return get(bundle, options);
   }
 
-  /** What makes two sessions differ: everything but the per-call rationales default. */
-  private static String sessionKey(RuntimeOptions o) {
-    return o.device() + "|" + o.allowCpuFallback() + "|" + o.threading() + "|" + o.tokenBudget()
-        + "|" + o.maxBatchRows() + "|" + o.batching();
+  /**
+   * A runtime's identity: the bundle and the options that make two sessions differ, which are
+   * all but the per-call rationales default.
+   */
+  private record Key(String checksum, RuntimeOptions options) {
+    static Key of(ModelBundle bundle, RuntimeOptions options) {
+      return new Key(bundle.checksum(), options.toBuilder().optRationales(false).build());
+    }
   }
 
   /**
