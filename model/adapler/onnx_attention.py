@@ -22,11 +22,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from .onnx_graph import MS_DOMAIN, GraphIndex, linear_bias, rebuild
-
-
-def _attrs(node) -> dict:
-    return {a.name: helper.get_attribute_value(a) for a in node.attribute}
+from .onnx_graph import MS_DOMAIN, GraphIndex, attrs, linear_bias, rebuild
 
 
 def _through(index: GraphIndex, name: str, ops: list[tuple[str, list | None]]):
@@ -34,7 +30,7 @@ def _through(index: GraphIndex, name: str, ops: list[tuple[str, list | None]]):
     returns the name reached, or None where the graph differs."""
     for op, perm in ops:
         n = index.producer.get(name)
-        if n is None or n.op_type != op or (perm is not None and _attrs(n).get("perm") != perm):
+        if n is None or n.op_type != op or (perm is not None and attrs(n).get("perm") != perm):
             return None
         name = n.input[0]
     return name
@@ -46,11 +42,10 @@ def _mask_of(index: GraphIndex, bias: str):
     if mul is None or mul.op_type != "Mul":
         return None
     for k in (0, 1):
-        c = index.const(mul.input[k])
-        if c is not None and c.size == 1 and float(c.reshape(-1)[0]) <= -1e4:
-            m = _through(index, mul.input[1 - k], [("Unsqueeze", None), ("Unsqueeze", None),
-                                                    ("Cast", None), ("Not", None)])
-            return m
+        c = index.scalar(mul.input[k])
+        if c is not None and c <= -1e4:
+            return _through(index, mul.input[1 - k], [("Unsqueeze", None), ("Unsqueeze", None),
+                                                       ("Cast", None), ("Not", None)])
     return None
 
 
@@ -60,7 +55,7 @@ def fuse_attention(model: onnx.ModelProto) -> int:
     new, remove = [], []
     heads_merge = [("Transpose", [0, 2, 1, 3])]
     for sm in model.graph.node:
-        if sm.op_type != "Softmax" or _attrs(sm).get("axis", -1) != -1:
+        if sm.op_type != "Softmax" or attrs(sm).get("axis", -1) != -1:
             continue
         add = index.producer.get(sm.input[0])
         if add is None or add.op_type != "Add":
@@ -70,10 +65,10 @@ def fuse_attention(model: onnx.ModelProto) -> int:
         if div is None:
             continue
         bias = add.input[1] if add.input[0] == div.output[0] else add.input[0]
-        scale = index.const(div.input[1])
+        scale = index.scalar(div.input[1])  # sqrt(head size)
         qk = index.producer.get(div.input[0])
         pv = index.only_consumer(sm.output[0])
-        if scale is None or scale.size != 1 or qk is None or qk.op_type != "MatMul" \
+        if scale is None or qk is None or qk.op_type != "MatMul" \
                 or pv is None or pv.op_type != "MatMul" or pv.input[0] != sm.output[0]:
             continue
         merge_t = index.only_consumer(pv.output[0])
@@ -93,7 +88,7 @@ def fuse_attention(model: onnx.ModelProto) -> int:
         if mm is None or mm.op_type != "MatMul" or not index.is_init(mm.input[1]) or mask is None:
             continue
         w = index.const(mm.input[1])
-        head_dim = float(scale.reshape(-1)[0]) ** 2
+        head_dim = scale ** 2
         heads = int(round(w.shape[1] / 3 / head_dim))
         if heads < 1 or abs(heads * head_dim * 3 - w.shape[1]) > 1e-3 * w.shape[1]:
             continue
@@ -102,7 +97,7 @@ def fuse_attention(model: onnx.ModelProto) -> int:
         new += [helper.make_node("Cast", [mask], [stem + "_mask"], name=stem + "/MaskCast", to=TensorProto.INT32),
                 helper.make_node("Attention", [mm.input[0], mm.input[1], bias_name, stem + "_mask"],
                                  [merge.output[0]], name=stem + "/Attention", domain=MS_DOMAIN,
-                                 num_heads=heads, scale=1.0 / float(scale.reshape(-1)[0]))]
+                                 num_heads=heads, scale=1.0 / scale)]
         remove += [mm, qkv_add, split, qk, div, add, sm, pv, merge_t, merge]
     rebuild(model, remove, new)  # also drops the now unread reshapes, transposes and mask bias
     return len(new) // 2

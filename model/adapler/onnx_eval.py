@@ -14,11 +14,9 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+from .onnx_graph import attrs as node_attrs
+
 _erf = np.vectorize(math.erf, otypes=[np.float64])
-
-
-def _attrs(node) -> dict:
-    return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
 
 
 def _axes(v, ndim):
@@ -121,7 +119,7 @@ def run_graph(model: onnx.ModelProto, feeds: dict) -> dict:
     values = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
     values.update({k: np.asarray(v) for k, v in feeds.items()})
     for node in model.graph.node:
-        attrs = _attrs(node)
+        attrs = node_attrs(node)
         if node.op_type == "Constant":
             values[node.output[0]] = numpy_helper.to_array(attrs["value"])
             continue

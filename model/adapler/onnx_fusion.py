@@ -31,7 +31,7 @@ import onnx
 from onnx import helper
 
 from .onnx_attention import fuse_attention
-from .onnx_graph import MS_DOMAIN, GraphIndex, linear_bias, rebuild
+from .onnx_graph import MS_DOMAIN, GraphIndex, attrs, linear_bias, rebuild
 
 
 def _weight(index: GraphIndex, node):
@@ -79,9 +79,9 @@ def fuse_skip_layer_norm(model: onnx.ModelProto) -> int:
     for ln in model.graph.node:
         if ln.op_type != "LayerNormalization" or len(ln.input) < 3 or len(ln.output) != 1:
             continue
-        attrs = {a.name: helper.get_attribute_value(a) for a in ln.attribute}
+        ln_attrs = attrs(ln)
         add = index.producer.get(ln.input[0])
-        if attrs.get("axis", -1) != -1 or add is None or add.op_type != "Add" \
+        if ln_attrs.get("axis", -1) != -1 or add is None or add.op_type != "Add" \
                 or index.only_consumer(add.output[0]) is not ln:
             continue
         for k in (0, 1):
@@ -93,16 +93,11 @@ def fuse_skip_layer_norm(model: onnx.ModelProto) -> int:
             new.append(helper.make_node(
                 "SkipLayerNormalization", [tb[0], add.input[1 - k], ln.input[1], ln.input[2], bias],
                 [ln.output[0]], name=ln.name + "/SkipLayerNorm", domain=MS_DOMAIN,
-                epsilon=float(attrs.get("epsilon", 1e-5))))
+                epsilon=float(ln_attrs.get("epsilon", 1e-5))))
             remove += [ln, add, inner]
             break
     rebuild(model, remove, new)
     return len(new)
-
-
-def _scalar(index: GraphIndex, name: str):
-    v = index.const(name)
-    return None if v is None or v.size != 1 else float(v.reshape(-1)[0])
 
 
 def fuse_bias_gelu(model: onnx.ModelProto) -> int:
@@ -113,7 +108,7 @@ def fuse_bias_gelu(model: onnx.ModelProto) -> int:
         if erf.op_type != "Erf":
             continue
         div = index.producer.get(erf.input[0])
-        if div is None or div.op_type != "Div" or not _close(_scalar(index, div.input[1]), math.sqrt(2)):
+        if div is None or div.op_type != "Div" or not _close(index.scalar(div.input[1]), math.sqrt(2)):
             continue
         x = div.input[0]
         badd = index.producer.get(x)
@@ -123,8 +118,8 @@ def fuse_bias_gelu(model: onnx.ModelProto) -> int:
         half = index.only_consumer(mul.output[0]) if mul is not None else None
         if tb is None or one is None or one.op_type != "Add" or mul is None or mul.op_type != "Mul" \
                 or half is None or half.op_type != "Mul" or x not in mul.input \
-                or not _close(_scalar(index, _other(one, erf.output[0])), 1.0) \
-                or not _close(_scalar(index, _other(half, mul.output[0])), 0.5) \
+                or not _close(index.scalar(_other(one, erf.output[0])), 1.0) \
+                or not _close(index.scalar(_other(half, mul.output[0])), 0.5) \
                 or {id(c) for c in index.consumers[x]} != {id(div), id(mul)} or x in index.outputs:
             continue
         bias = next(i for i in badd.input if i != tb[0])

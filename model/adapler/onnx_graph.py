@@ -51,6 +51,11 @@ class GraphIndex:
                     return numpy_helper.to_array(a.t)
         return None
 
+    def scalar(self, name: str) -> float | None:
+        """The value of a one-element constant (see `const`), else None."""
+        v = self.const(name)
+        return None if v is None or v.size != 1 else float(v.reshape(-1)[0])
+
     def only_consumer(self, name: str):
         """The single node reading `name`, or None if several read it or it is a graph output."""
         users = self.consumers.get(name, [])
@@ -63,6 +68,11 @@ class GraphIndex:
         self.graph.initializer.append(numpy_helper.from_array(array, name))
         self.inits[name] = self.graph.initializer[-1]
         return name
+
+
+def attrs(node) -> dict:
+    """A node's attributes as {name: Python value}."""
+    return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
 
 
 def linear_bias(index: GraphIndex, add) -> tuple[str, np.ndarray] | None:
