@@ -126,16 +126,14 @@ class AdaplerClassifier(nn.Module):
 
     def apply_theta(self, p, layer: int, first=None):
         """Multiply p_[CLS] (column 0) by the layer's theta and renormalise. `first`, a [B, t]
-        bool mask of column 0, saves the exported graph from building the factors itself."""
+        bool mask of column 0, saves the exported graph from building it again."""
         c = self.cls_scale(layer)
         if c is None:
             return p
-        if first is not None:
-            factors = torch.where(first, c, torch.ones((), dtype=p.dtype))  # the values below
-        else:
-            # [c, 1, 1, ...] along the token axis, built without in-place writes (export-friendly).
-            factors = torch.cat([torch.ones_like(p[..., :1]) * c, torch.ones_like(p[..., 1:])], dim=-1)
-        p = p * factors
+        if first is None:
+            first = iota(p) == 0
+        # [c, 1, 1, ...] along the token axis, without in-place writes (export-friendly).
+        p = p * torch.where(first, c, torch.ones((), dtype=p.dtype))
         return p / p.sum(-1, keepdim=True)
 
     def classify(self, cls_state):
