@@ -33,19 +33,12 @@ final class CorpusReader {
 
   /**
    * Reads the input and selects the id, the text column(s), the pass-through columns and, for
-   * json and csv, {@link MalformedRecords#COLUMN}; a malformed record's text is null.
+   * json and csv, {@link MalformedRecords#COLUMN} (a malformed record's text is null), without
+   * repartitioning it (the jobs spread it with {@link #spreadCounted} or {@link #spread}).
+   * Without {@code withId} the rows get no id column (calibration counts rows, it does not
+   * write them), so neither the id column nor a clash with one matters.
    *
    * @throws IllegalArgumentException when a named column is not in the input
-   */
-  static Dataset<Row> read(SparkSession spark, JobOptions o) {
-    return spread(spark, o, select(spark, o, true));
-  }
-
-  /**
-   * Reads the corpus and selects the columns, as {@link #read}, without repartitioning it (the
-   * jobs spread it with {@link #spreadCounted}). Without {@code withId} the rows get no id
-   * column (calibration counts rows, it does not write them), so neither the id column nor a
-   * clash with one matters.
    */
   static Dataset<Row> select(SparkSession spark, JobOptions o, boolean withId) {
     boolean tracked = MalformedRecords.tracked(o.inputFormat());
@@ -109,13 +102,13 @@ final class CorpusReader {
   }
 
   /** The rows repartitioned as {@link #spread} does when it does. */
-  static Dataset<Row> repartition(SparkSession spark, JobOptions o, Dataset<Row> rows) {
+  private static Dataset<Row> repartition(SparkSession spark, JobOptions o, Dataset<Row> rows) {
     return rows.repartition(o.partitions() > 0 ? o.partitions()
         : defaultPartitions(spark.sparkContext().defaultParallelism()));
   }
 
   /** Whether {@link #spread} repartitions these rows (a shuffle before the scoring). */
-  static boolean spreads(SparkSession spark, JobOptions o, Dataset<Row> selected) {
+  private static boolean spreads(SparkSession spark, JobOptions o, Dataset<Row> selected) {
     return o.partitions() > 0 || selected.rdd().getNumPartitions()
         < defaultPartitions(spark.sparkContext().defaultParallelism());
   }

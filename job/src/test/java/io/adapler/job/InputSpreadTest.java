@@ -31,7 +31,7 @@ class InputSpreadTest {
     int cores = spark.sparkContext().defaultParallelism();
     assertTrue(asRead < 4 * cores, "the files come as " + asRead + " splits");
 
-    Dataset<Row> spread = CorpusReader.read(spark, options(input));
+    Dataset<Row> spread = spread(options(input));
     assertEquals(4 * cores, spread.rdd().getNumPartitions());
     List<Row> sizes = spread.groupBy(functions.spark_partition_id()).count().collectAsList();
     long min = sizes.stream().mapToLong(r -> r.getLong(1)).min().orElseThrow();
@@ -40,11 +40,15 @@ class InputSpreadTest {
     // Round-robin from each split, at a random start: at most one row apart per split.
     assertTrue(max - min <= asRead, "round-robin: tasks of " + min + " to " + max + " rows");
 
-    assertEquals(3, CorpusReader.read(spark, options(input, "--partitions", "3")).rdd()
-        .getNumPartitions());
-    // The progress count reads the rows as they are, without the shuffle.
+    assertEquals(3, spread(options(input, "--partitions", "3")).rdd().getNumPartitions());
+    // Selecting the columns reads the rows as they are, without the shuffle.
     assertEquals(asRead, CorpusReader.select(spark, options(input), true).rdd()
         .getNumPartitions());
+  }
+
+  private static Dataset<Row> spread(JobOptions o) {
+    var spark = JobTestSupport.spark();
+    return CorpusReader.spread(spark, o, CorpusReader.select(spark, o, true));
   }
 
   private static JobOptions options(String input, String... more) {
