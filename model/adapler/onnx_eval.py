@@ -97,6 +97,7 @@ _OPS = {
         dtype=np.float32 if value is None else numpy_helper.to_array(value).dtype),
     "Cast": lambda x, to: x.astype(onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[to]),
     "Slice": _slice, "CumSum": _cumsum,
+    "NonZero": lambda x: np.array(np.nonzero(x), dtype=np.int64),
     "ReduceSum": _reduce(np.sum), "ReduceMax": _reduce(np.max), "ReduceMean": _reduce(np.mean),
     "Softmax": _softmax, "LayerNormalization": _layer_norm, "Gemm": _gemm,
     "Clip": lambda x, lo=None, hi=None: np.clip(x, lo, hi),

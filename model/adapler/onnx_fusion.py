@@ -8,7 +8,8 @@ So the fusions are written into the graph here, where the structure is known:
 
 - one packed QKV projection: the three MatMuls that read the same hidden state and feed the
   head-split Reshapes become one MatMul with concatenated weights, one bias Add and a Split;
-- residual Add (+ the linear's bias) + LayerNormalization -> com.microsoft SkipLayerNormalization;
+- residual Add (+ the linear's bias) + LayerNormalization -> com.microsoft SkipLayerNormalization,
+  and the embeddings' sum + LayerNormalization likewise (no bias);
 - bias Add + exact (erf) GELU -> com.microsoft BiasGelu (FastGelu's tanh approximation would
   move logits by more than the 1e-4 the goldens allow, so it is not used).
 
@@ -100,6 +101,30 @@ def fuse_skip_layer_norm(model: onnx.ModelProto) -> int:
     return len(new)
 
 
+def fuse_embedding_norm(model: onnx.ModelProto) -> int:
+    """LayerNormalization(a + b) with no linear bias (the embeddings' sum) -> SkipLayerNormalization
+    (a, b). The same arithmetic; ONNX Runtime's CPU LayerNormalization took 1.5 ms on an 8 x 128
+    batch of the spam model, its SkipLayerNormalization kernel a fraction of that. Run after
+    `fuse_skip_layer_norm`, so only the LayerNorms it left are rewritten."""
+    index = GraphIndex(model)
+    remove, new = [], []
+    for ln in model.graph.node:
+        if ln.op_type != "LayerNormalization" or len(ln.input) < 3 or len(ln.output) != 1:
+            continue
+        ln_attrs = attrs(ln)
+        add = index.producer.get(ln.input[0])
+        if ln_attrs.get("axis", -1) != -1 or add is None or add.op_type != "Add" \
+                or index.only_consumer(add.output[0]) is not ln or linear_bias(index, add) is not None:
+            continue
+        new.append(helper.make_node(
+            "SkipLayerNormalization", [add.input[0], add.input[1], ln.input[1], ln.input[2]],
+            [ln.output[0]], name=ln.name + "/SkipLayerNorm", domain=MS_DOMAIN,
+            epsilon=float(ln_attrs.get("epsilon", 1e-5))))
+        remove += [ln, add]
+    rebuild(model, remove, new)
+    return len(new)
+
+
 def fuse_bias_gelu(model: onnx.ModelProto) -> int:
     """(T + b) * 0.5 * (1 + erf((T + b) / sqrt 2)), as torch exports it -> BiasGelu(T, b)."""
     index = GraphIndex(model)
@@ -151,6 +176,7 @@ def fuse(model: onnx.ModelProto, layers: int, quantize=None) -> onnx.ModelProto:
     else:
         counts["Attention"] = (fuse_attention(out), layers)
     counts["SkipLayerNormalization"] = (fuse_skip_layer_norm(out), 2 * layers)
+    counts["embeddings' LayerNorm"] = (fuse_embedding_norm(out), 1)
     counts["BiasGelu"] = (fuse_bias_gelu(out), 2 * layers)
     wrong = {k: v for k, v in counts.items() if v[0] != v[1]}
     if wrong:
