@@ -135,6 +135,9 @@ public record JobOptions(
       throw new IllegalArgumentException("--parts works with --mode errorifexists (resume an "
           + "unfinished run) or overwrite (start over), found --mode " + mode);
     }
+    if (v.get(JobOption.INPUT_FORMAT).isBlank()) {
+      v.put(JobOption.INPUT_FORMAT, formatOf(required(v, JobOption.INPUT)));
+    }
     String format = oneOf(v, JobOption.INPUT_FORMAT, FORMATS);
     String text = v.get(JobOption.TEXT_COLUMN);
     if (format.equals("text") && text.equals(JobOption.TEXT_COLUMN.defaultValue())) {
@@ -151,6 +154,26 @@ public record JobOptions(
         integer(v, JobOption.MAX_TEXT_CHARS, 1), bool(v, JobOption.SUMMARY),
         integer(v, JobOption.PROGRESS_SECONDS, 0), parts, bool(v, JobOption.RATIONALES),
         bool(v, JobOption.SUMMARY_EXAMPLES));
+  }
+
+  /**
+   * The input format an input path's extension names (a glob's too: {@code corpus/*.jsonl});
+   * parquet when it names none, as for a directory. Without it a JSON Lines file read as
+   * Parquet failed with Spark's "is not a Parquet file" deep in a task.
+   */
+  static String formatOf(String input) {
+    String name = input.strip().toLowerCase(Locale.ROOT);
+    name = name.substring(name.lastIndexOf('/') + 1);
+    String ext = name.substring(name.lastIndexOf('.') + 1);
+    if (!name.contains(".")) {
+      return "parquet";
+    }
+    return switch (ext) {
+      case "json", "jsonl", "ndjson" -> "json";
+      case "csv", "orc" -> ext;
+      case "txt" -> "text";
+      default -> "parquet";
+    };
   }
 
   private static String required(Map<JobOption, String> v, JobOption o) {

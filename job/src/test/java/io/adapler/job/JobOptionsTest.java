@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,21 @@ class JobOptionsTest {
         JobTestSupport.root().resolve("conf/job.conf").toString());
     assertEquals("json", o.inputFormat());
     assertEquals(List.of("gold_label"), o.passThrough());
+  }
+
+  @Test
+  void withoutAFormatTheInputsExtensionNamesIt() {
+    Map<String, String> expected = Map.of("corpus/*.jsonl", "json", "s3a://b/mails.JSON", "json",
+        "a.ndjson", "json", "x/rows.csv", "csv", "notes.txt", "text", "t.orc", "orc",
+        "hdfs://nn/warehouse/corpus", "parquet", "part-0.parquet", "parquet",
+        "dir.v2/corpus", "parquet");
+    expected.forEach((input, format) -> assertEquals(format, JobOptions.parse("--input", input,
+        "--output", "o", "--bundle", "b").inputFormat(), input));
+    // an explicit format wins, and the text format still reads the value column
+    assertEquals("parquet", JobOptions.parse("--input", "a.jsonl", "--input-format", "parquet",
+        "--output", "o", "--bundle", "b").inputFormat());
+    assertEquals("value", JobOptions.parse("--input", "notes.txt", "--output", "o", "--bundle",
+        "b").textColumn());
   }
 
   @Test
