@@ -18,6 +18,12 @@
 #
 #   ./bench.sh --soak                                    # ./bench.sh --soak --help for options
 #   ./bench.sh --soak --bundle samples/models/tiny-random --rows 20000
+#
+# --agreement A B [JSONL [ETAS]] compares two exports of one model on labelled rows (default the
+# spam test split at eta_scale 0, 0.9 and 1): accuracy of each, rows whose layer lengths are all
+# equal, labels equal (io.adapler.bench.FormatAgreement; not timed).
+#
+#   ./bench.sh --agreement samples/models/spam-minilm build/models/spam-minilm-int8
 set -euo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
 cd "$root"
@@ -52,6 +58,9 @@ if [ "${1:-}" = "--soak" ]; then
   shift
   main=io.adapler.bench.MemorySoak
   java_opts=${JAVA_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch}
+elif [ "${1:-}" = "--agreement" ]; then
+  shift
+  main=io.adapler.bench.FormatAgreement
 fi
 
 # shellcheck disable=SC2046,SC2086
