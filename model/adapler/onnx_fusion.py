@@ -73,17 +73,26 @@ def pack_qkv(model: onnx.ModelProto) -> int:
     return packed
 
 
+def _norm_of_sum(index: GraphIndex, ln):
+    """(the Add, epsilon) when `ln` is a last-axis LayerNormalization with scale and bias of an
+    Add that feeds nothing else; else (None, None)."""
+    if ln.op_type != "LayerNormalization" or len(ln.input) < 3 or len(ln.output) != 1:
+        return None, None
+    ln_attrs = attrs(ln)
+    add = index.producer.get(ln.input[0])
+    if ln_attrs.get("axis", -1) != -1 or add is None or add.op_type != "Add" \
+            or index.only_consumer(add.output[0]) is not ln:
+        return None, None
+    return add, float(ln_attrs.get("epsilon", 1e-5))
+
+
 def fuse_skip_layer_norm(model: onnx.ModelProto) -> int:
     """LayerNormalization(residual + (T + bias)) -> SkipLayerNormalization(T, residual, ..., bias)."""
     index = GraphIndex(model)
     remove, new = [], []
     for ln in model.graph.node:
-        if ln.op_type != "LayerNormalization" or len(ln.input) < 3 or len(ln.output) != 1:
-            continue
-        ln_attrs = attrs(ln)
-        add = index.producer.get(ln.input[0])
-        if ln_attrs.get("axis", -1) != -1 or add is None or add.op_type != "Add" \
-                or index.only_consumer(add.output[0]) is not ln:
+        add, epsilon = _norm_of_sum(index, ln)
+        if add is None:
             continue
         for k in (0, 1):
             inner = index.producer.get(add.input[k])
@@ -94,7 +103,7 @@ def fuse_skip_layer_norm(model: onnx.ModelProto) -> int:
             new.append(helper.make_node(
                 "SkipLayerNormalization", [tb[0], add.input[1 - k], ln.input[1], ln.input[2], bias],
                 [ln.output[0]], name=ln.name + "/SkipLayerNorm", domain=MS_DOMAIN,
-                epsilon=float(ln_attrs.get("epsilon", 1e-5))))
+                epsilon=epsilon))
             remove += [ln, add, inner]
             break
     rebuild(model, remove, new)
@@ -109,17 +118,12 @@ def fuse_embedding_norm(model: onnx.ModelProto) -> int:
     index = GraphIndex(model)
     remove, new = [], []
     for ln in model.graph.node:
-        if ln.op_type != "LayerNormalization" or len(ln.input) < 3 or len(ln.output) != 1:
-            continue
-        ln_attrs = attrs(ln)
-        add = index.producer.get(ln.input[0])
-        if ln_attrs.get("axis", -1) != -1 or add is None or add.op_type != "Add" \
-                or index.only_consumer(add.output[0]) is not ln or linear_bias(index, add) is not None:
+        add, epsilon = _norm_of_sum(index, ln)
+        if add is None or linear_bias(index, add) is not None:
             continue
         new.append(helper.make_node(
             "SkipLayerNormalization", [add.input[0], add.input[1], ln.input[1], ln.input[2]],
-            [ln.output[0]], name=ln.name + "/SkipLayerNorm", domain=MS_DOMAIN,
-            epsilon=float(ln_attrs.get("epsilon", 1e-5))))
+            [ln.output[0]], name=ln.name + "/SkipLayerNorm", domain=MS_DOMAIN, epsilon=epsilon))
         remove += [ln, add]
     rebuild(model, remove, new)
     return len(new)
