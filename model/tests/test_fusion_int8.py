@@ -64,10 +64,11 @@ def test_fused_graph_has_the_fused_operators_and_computes_the_same(model, plain)
 def test_passes_keep_an_extra_output_intact(model, plain):
     extra = onnx.ModelProto()
     extra.CopyFrom(plain)
-    # the first compaction's kept positions
-    hidden = next(n for n in extra.graph.node if n.op_type == "GatherElements").output[0]
+    # the first compaction's hidden states: the tensor layer 0's Q, K and V MatMuls read
+    readers = collections.Counter(i for n in extra.graph.node if n.op_type == "MatMul" for i in n.input)
+    hidden = next(n.output[0] for n in extra.graph.node if readers[n.output[0]] == 3)
     extra.graph.output.append(onnx.helper.make_tensor_value_info(
-        hidden, onnx.TensorProto.INT64, ["batch", "kept"]))
+        hidden, onnx.TensorProto.FLOAT, ["batch", "kept", G.hidden]))
     for graph in (fuse(extra, G.layers), fuse(extra, G.layers, quantize=quantize_linears)):
         assert [o.name for o in graph.graph.output] == OUTPUTS + [hidden]
         ids, mask, types = example_batch(model, 3, 9, seed=5)
