@@ -69,15 +69,26 @@ record BenchCorpus(List<String> ids, List<TextRow> texts) {
   }
 
   private static void read(Path file, List<String[]> into) throws IOException {
+    into.addAll(fields(file, "id", "text"));
+  }
+
+  /** The named fields of every record of a JSON Lines file, as text, in file order. */
+  static List<String[]> fields(Path file, String... names) throws IOException {
     ObjectMapper json = new ObjectMapper();
+    List<String[]> out = new ArrayList<>();
     try (BufferedReader in = Files.newBufferedReader(file)) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (!line.isBlank()) {
           JsonNode row = json.readTree(line);
-          into.add(new String[] {row.get("id").asText(), row.get("text").asText()});
+          String[] values = new String[names.length];
+          for (int i = 0; i < names.length; i++) {
+            values[i] = row.get(names[i]).asText();
+          }
+          out.add(values);
         }
       }
     }
+    return out;
   }
 
   private static BenchCorpus of(List<String[]> rows) {

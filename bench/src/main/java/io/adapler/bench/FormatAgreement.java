@@ -1,13 +1,10 @@
 package io.adapler.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.adapler.udf.bundle.BundleLoader;
 import io.adapler.udf.runtime.AdaplerRuntime;
 import io.adapler.udf.runtime.RowResult;
 import io.adapler.udf.runtime.RuntimeOptions;
 import io.adapler.udf.tokenize.TextRow;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,13 +36,9 @@ public final class FormatAgreement {
     String[] scales = (args.length > 3 ? args[3] : "0,0.9,1").split(",");
     List<TextRow> rows = new ArrayList<>();
     List<String> gold = new ArrayList<>();
-    ObjectMapper json = new ObjectMapper();
-    for (String line : Files.readAllLines(rowsFile)) {
-      if (!line.isBlank()) {
-        JsonNode n = json.readTree(line);
-        rows.add(TextRow.of(n.get("text").asText()));
-        gold.add(n.get("label").asText());
-      }
+    for (String[] r : BenchCorpus.fields(rowsFile, "text", "label")) {
+      rows.add(TextRow.of(r[0]));
+      gold.add(r[1]);
     }
     BundleLoader loader = BundleLoader.shared();
     try (AdaplerRuntime ref = AdaplerRuntime.open(loader.load(args[0]), RuntimeOptions.defaults());

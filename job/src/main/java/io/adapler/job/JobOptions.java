@@ -164,10 +164,11 @@ public record JobOptions(
   static String formatOf(String input) {
     String name = input.strip().toLowerCase(Locale.ROOT);
     name = name.substring(name.lastIndexOf('/') + 1);
-    String ext = name.substring(name.lastIndexOf('.') + 1);
-    if (!name.contains(".")) {
+    int dot = name.lastIndexOf('.');
+    if (dot < 0) {
       return "parquet";
     }
+    String ext = name.substring(dot + 1);
     return switch (ext) {
       case "json", "jsonl", "ndjson" -> "json";
       case "csv", "orc" -> ext;
