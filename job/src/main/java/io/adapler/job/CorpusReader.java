@@ -42,11 +42,10 @@ final class CorpusReader {
    */
   static Dataset<Row> select(SparkSession spark, JobOptions o, boolean withId) {
     boolean tracked = MalformedRecords.tracked(o.inputFormat());
-    Dataset<Row> raw = reader(spark, o).load(o.input());
-    if (tracked) {
-      // Read twice: the first read only infers the schema (what the reader did before too).
-      raw = reader(spark, o).schema(CorpusSchema.forReading(raw.schema(), o)).load(o.input());
-    }
+    Dataset<Row> raw = tracked
+        ? reader(spark, o).schema(CorpusSchema.forReading(schemaToRead(spark, o), o))
+            .load(o.input())
+        : reader(spark, o).load(o.input());
     checkColumns(raw.schema(), o, withId);
     Map<String, Column> keep = new LinkedHashMap<>();
     keep.put(ID, col(o.generatedId() ? ID : o.idColumn()).as(ID));
@@ -127,6 +126,27 @@ final class CorpusReader {
   static int defaultPartitions(int cores) {
     return Math.max(1, cores) * TASKS_PER_CORE;
   }
+
+  /**
+   * The schema to read json or csv with. Inferring a json schema reads the whole input once
+   * before the scoring reads it again; when the job keeps no pass-through column, every column
+   * it keeps is read as a string anyway, so the options name the schema, provided the first
+   * {@value #SAMPLE_RECORDS} records of the input show every named column (else the whole input
+   * is inferred, and a missing column fails as before).
+   */
+  private static StructType schemaToRead(SparkSession spark, JobOptions o) {
+    if (o.inputFormat().equals("json") && o.passThrough().isEmpty()) {
+      Dataset<String> head = spark.read().textFile(o.input()).limit(SAMPLE_RECORDS);
+      StructType sampled = reader(spark, o).json(head).schema();
+      if (CorpusSchema.hasNamedColumns(sampled, o)) {
+        return CorpusSchema.fromOptions(o);
+      }
+    }
+    return reader(spark, o).load(o.input()).schema();
+  }
+
+  /** Records read to check the named columns before reading json with the options' schema. */
+  static final int SAMPLE_RECORDS = 1000;
 
   private static DataFrameReader reader(SparkSession spark, JobOptions o) {
     DataFrameReader reader = spark.read().format(o.inputFormat());

@@ -37,8 +37,28 @@ final class CorpusSchema {
     return out.add(MalformedRecords.READER_COLUMN, DataTypes.StringType, true);
   }
 
-  /** The named columns as strings, for files without a single record to infer from. */
-  private static StructType fromOptions(JobOptions o) {
+  /**
+   * Whether a schema has every column the options name: the text, the pair and the
+   * pass-through columns, and the id unless it is generated.
+   */
+  static boolean hasNamedColumns(StructType schema, JobOptions o) {
+    Set<String> names = Set.of(schema.fieldNames());
+    return namedColumns(o).stream().allMatch(names::contains);
+  }
+
+  /**
+   * The named columns as strings: for files without a single record to infer from, and for
+   * json read without inferring (the job keeps no other column).
+   */
+  static StructType fromOptions(JobOptions o) {
+    StructType out = new StructType();
+    for (String name : namedColumns(o)) {
+      out = out.add(name, DataTypes.StringType, true);
+    }
+    return out;
+  }
+
+  private static Set<String> namedColumns(JobOptions o) {
     Set<String> names = new LinkedHashSet<>();
     if (!o.generatedId()) {
       names.add(o.idColumn());
@@ -48,10 +68,6 @@ final class CorpusSchema {
       names.add(o.pairColumn());
     }
     names.addAll(o.passThrough());
-    StructType out = new StructType();
-    for (String name : names) {
-      out = out.add(name, DataTypes.StringType, true);
-    }
-    return out;
+    return names;
   }
 }

@@ -23,7 +23,10 @@ public enum JobOption {
           + "and the row's position in it. For json and csv it is read as a string, and a "
           + "malformed record without one gets a generated id."),
   PASS_THROUGH("pass-through", "",
-      "Comma-separated input columns copied unchanged to the output."),
+      "Comma-separated input columns copied unchanged to the output. For json they keep the "
+          + "types Spark infers from the whole input, which costs one more read of it; without "
+          + "them json is read once (the columns named here, as strings, checked on its first "
+          + "records)."),
   OUTPUT("output", null, "Output Parquet directory (required)."),
   MODE("mode", "errorifexists", "Save mode: errorifexists, overwrite, append or ignore. "
       + "With --parts: errorifexists resumes an unfinished run with the same options (and "
