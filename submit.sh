@@ -91,7 +91,11 @@ fi
 # The opens Spark 4 needs on Java 17 (org.apache.spark.launcher.JavaModuleOptions), one per
 # line in conf/java17-opens.txt (bench.sh reads the same file; pom.xml keeps its own copy).
 opens=$(cat "$root/conf/java17-opens.txt")
+# The local JVM's heap and JIT (conf/local-jvm-options.txt; $JAVA_OPTS replaces them): C1 only,
+# since C2 spent ~10 core-s compiling Spark in every run while the scoring is native code
+# (README, "Where the job's time goes"); the bench's job section reads the same file.
+jvm_opts=${JAVA_OPTS:-$(cat "$root/conf/local-jvm-options.txt")}
 # shellcheck disable=SC2086
-exec java ${JAVA_OPTS:--Xmx4g} $opens -Dai.djl.offline=true \
+exec java $jvm_opts $opens -Dai.djl.offline=true \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
   -cp "$jar:$(cat "$classpath_file")" "$main_class" "${job_args[@]}"

@@ -71,8 +71,9 @@ record BenchSettings(String bundle, Path data, int rows, int reps, int sideReps,
         --job-eta-scale X     eta scale of the job section (default 0)
         --job-variants LIST   the job section's runs, ';'-separated NAME=OPTIONS, where
                               OPTIONS are job options and VAR=value environment variables
-                              (default "default": the job's defaults), e.g.
-                              "default;p8=--partitions 8;noprogress=--progress-seconds 0"
+                              (default "default": the job's defaults; JAVA_OPTS=a,b
+                              replaces the JVM options of conf/local-jvm-options.txt), e.g.
+                              "default;p8=--partitions 8;c2=JAVA_OPTS=-Xmx4g"
         --format-bundles LIST comma list of bundles for the format section (default: --bundle)
       """;
 

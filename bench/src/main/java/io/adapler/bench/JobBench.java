@@ -222,6 +222,12 @@ final class JobBench {
     return dir.toAbsolutePath() + "/*.jsonl";
   }
 
+  /** A file's non-blank lines, trimmed: one JVM option each. */
+  private static List<String> lines(String path) throws java.io.IOException {
+    return Files.readAllLines(Path.of(path)).stream().map(String::trim)
+        .filter(l -> !l.isEmpty()).toList();
+  }
+
   private static List<String> ids(int n) {
     List<String> ids = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -238,9 +244,10 @@ final class JobBench {
     Files.createDirectories(events);
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx4g");
-    cmd.addAll(Files.readAllLines(Path.of("conf/java17-opens.txt")).stream()
-        .map(String::trim).filter(l -> !l.isEmpty()).toList());
+    // submit.sh's JVM options, or a variant's JAVA_OPTS in their place (as submit.sh does).
+    String javaOpts = v.env().get("JAVA_OPTS");
+    cmd.addAll(javaOpts != null ? List.of(javaOpts.split(",")) : lines("conf/local-jvm-options.txt"));
+    cmd.addAll(lines("conf/java17-opens.txt"));
     cmd.add("-Dai.djl.offline=true");
     cmd.add("-Dlog4j2.configurationFile=" + Path.of("conf/log4j2.properties").toAbsolutePath());
     cmd.add("-Dspark.eventLog.enabled=true");
