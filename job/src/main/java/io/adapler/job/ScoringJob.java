@@ -111,6 +111,8 @@ public final class ScoringJob {
     int labels = bundle.manifest().labels().size();
     boolean examples = o.summary() && o.summaryExamples();
     float etaScale = o.etaScale() != null ? o.etaScale() : bundle.manifest().defaultEtaScale();
+    // The session opens (~0.7 s) while Spark reads the schema and plans: one core idles then.
+    AdaplerScoring.openInBackground(bundle, scoreOptions(o).withEtaScaleOr(etaScale));
     Dataset<Row> selected = CorpusReader.select(spark, o, true);
     // The Spark version is the cluster's, not the one built against: one jar serves 4.0 to 4.2.
     out.printf("[adapler] scoring %s (%s) with bundle %s at eta scale %s%s on %s, Spark %s"

@@ -38,6 +38,27 @@ public final class AdaplerScoring {
   private AdaplerScoring() {}
 
   /**
+   * Starts opening the CPU runtime that {@link #score} checks the bundle with, on a daemon
+   * thread, so that a caller can overlap it with Spark's planning and reading; {@code score}
+   * then finds it open, or waits for it. A failure is left for {@code score} to report.
+   *
+   * @param bundle the verified bundle
+   * @param options the options {@code score} will be called with
+   */
+  public static void openInBackground(ModelBundle bundle, ScoreOptions options) {
+    Thread t = new Thread(() -> {
+      try {
+        RuntimeRegistry.shared().get(bundle, PartitionScorer.runtimeOptions(options,
+            Device.cpu()));
+      } catch (BundleLoadException | RuntimeException e) {
+        // score() opens it again and reports what went wrong.
+      }
+    }, "adapler-runtime-open");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
    * Checks the input schema and the bundle, then returns the lazily scored Dataset.
    *
    * @param input rows with the options' text column (and pair column) of type string
