@@ -27,6 +27,7 @@ final class JobBench {
   private static final Pattern THROUGHPUT = Pattern.compile(
       "throughput\\s+([\\d,.]+) rows/s, ([\\d,.]+) tokens/s, wall ([\\d,.]+) s");
   private static final Pattern ROWS = Pattern.compile("(?m)^rows\\s+([\\d,]+)");
+  private static final Pattern FLOPS = Pattern.compile("(?m)^FLOPs speedup\\s+([\\d,.]+)x");
 
   private JobBench() {}
 
@@ -65,7 +66,7 @@ final class JobBench {
 
   /** What one cold run reported. */
   record Run(double rowsPerSecond, double tokensPerSecond, double wallSeconds, long rows,
-      double processSeconds, EventLogBreakdown.Figures breakdown) {}
+      double flopsSpeedup, double processSeconds, EventLogBreakdown.Figures breakdown) {}
 
   /** The section and the first variant's throughput over the baseline's (median). */
   record Result(Section section, double defaultOverBaseline) {}
@@ -163,6 +164,11 @@ final class JobBench {
       }
     }
     json.put("runs", list);
+    List<RealisedSpeedup.Run> realised = variants.stream().map(v -> new RealisedSpeedup.Run(
+        v.name(), Samples.of(runs.get(v.name()).stream().mapToDouble(Run::rowsPerSecond)
+            .toArray()), runs.get(v.name()).get(0).flopsSpeedup())).toList();
+    json.put("realised_over_flops", RealisedSpeedup.toJson(realised));
+    md.append(RealisedSpeedup.markdown(realised));
     double first = Samples.of(runs.get(variants.get(0).name()).stream()
         .mapToDouble(Run::rowsPerSecond).toArray()).over(baseRate).median();
     return new Result(new Section("job", json, md.append(where).toString()), first);
@@ -275,12 +281,13 @@ final class JobBench {
     }
     Matcher t = THROUGHPUT.matcher(out);
     Matcher r = ROWS.matcher(out);
-    if (!t.find() || !r.find()) {
+    Matcher f = FLOPS.matcher(out);
+    if (!t.find() || !r.find() || !f.find()) {
       throw new IllegalStateException("job " + v.name() + ": no summary in its output:\n" + out);
     }
     EventLogBreakdown.Figures fig = EventLogBreakdown.read(events, Runtime.getRuntime().availableProcessors());
     return new Run(num(t.group(1)), num(t.group(2)), num(t.group(3)),
-        (long) num(r.group(1)), process, fig);
+        (long) num(r.group(1)), num(f.group(1)), process, fig);
   }
 
   private static double num(String s) {
