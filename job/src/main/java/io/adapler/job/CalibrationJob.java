@@ -63,8 +63,8 @@ public final class CalibrationJob {
 
   static Optional<CurvePoint> execute(SparkSession spark, CalibrationOptions c, PrintStream out)
       throws BundleLoadException, IOException {
-    JobOptions o = c.job();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
+    JobOptions o = InputFormatProbe.settle(c.job(), conf, out);
     ModelBundle bundle = BundleLoader.shared().load(o.bundle(), conf);
     prepareOutput(o, conf);
     out.printf("[adapler] calibrating bundle %s on %s (labels in '%s') at eta scales %s%n",

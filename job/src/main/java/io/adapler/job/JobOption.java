@@ -9,8 +9,9 @@ public enum JobOption {
       + "flags given on the command line override it."),
   INPUT("input", null, "Input path, directory or glob on any Hadoop FileSystem (required)."),
   INPUT_FORMAT("input-format", "", "parquet, json, csv, text or orc; empty: from the input's "
-      + "extension (.json, .jsonl, .ndjson: json; .csv: csv; .txt: text; .orc: orc; anything "
-      + "else, a directory for one: parquet). For json and csv, "
+      + "extension (.json, .jsonl, .ndjson: json; .csv: csv; .txt: text; .orc: orc; also "
+      + "compressed, as .jsonl.gz); for a directory or a glob without one, from its files' "
+      + "extensions when they all name the same format; else parquet. For json and csv, "
       + "records the reader cannot parse get status ERROR and their raw text in the "
       + "malformed_record column; files without any record give an empty output."),
   CSV_HEADER("csv-header", "true", "For csv: whether the first line names the columns."),

@@ -42,7 +42,8 @@ public record JobOptions(
     int progressSeconds,
     int parts,
     boolean rationales,
-    boolean summaryExamples) {
+    boolean summaryExamples,
+    boolean inputFormatNamed) {
 
   static final Set<String> FORMATS = Set.of("parquet", "json", "csv", "text", "orc");
   static final Set<String> MODES = Set.of("errorifexists", "overwrite", "append", "ignore");
@@ -135,6 +136,10 @@ public record JobOptions(
       throw new IllegalArgumentException("--parts works with --mode errorifexists (resume an "
           + "unfinished run) or overwrite (start over), found --mode " + mode);
     }
+    // Named: by the option, or by the input's extension; else InputFormatProbe looks at the
+    // files once Spark's file system settings are known.
+    boolean named = !v.get(JobOption.INPUT_FORMAT).isBlank()
+        || formatOfExtension(required(v, JobOption.INPUT)) != null;
     if (v.get(JobOption.INPUT_FORMAT).isBlank()) {
       v.put(JobOption.INPUT_FORMAT, formatOf(required(v, JobOption.INPUT)));
     }
@@ -153,7 +158,15 @@ public record JobOptions(
         integer(v, JobOption.MAX_BATCH_ROWS, 1), integer(v, JobOption.CHUNK_ROWS, 1),
         integer(v, JobOption.MAX_TEXT_CHARS, 1), bool(v, JobOption.SUMMARY),
         integer(v, JobOption.PROGRESS_SECONDS, 0), parts, bool(v, JobOption.RATIONALES),
-        bool(v, JobOption.SUMMARY_EXAMPLES));
+        bool(v, JobOption.SUMMARY_EXAMPLES), named);
+  }
+
+  /** These options reading the input as {@code format} (named: the files said so). */
+  JobOptions withInputFormat(String format) {
+    return new JobOptions(input, format, csvHeader, textColumn, pairColumn, idColumn,
+        passThrough, output, mode, partitions, bundle, etaScale, device, gpuPerTask,
+        allowCpuFallback, intraOpThreads, tokenBudget, maxBatchRows, chunkRows, maxTextChars,
+        summary, progressSeconds, parts, rationales, summaryExamples, true);
   }
 
   /**
@@ -162,18 +175,27 @@ public record JobOptions(
    * Parquet failed with Spark's "is not a Parquet file" deep in a task.
    */
   static String formatOf(String input) {
-    String name = input.strip().toLowerCase(Locale.ROOT);
+    String format = formatOfExtension(input);
+    return format != null ? format : "parquet";
+  }
+
+  /** The format a path's (or file name's) extension names, or null when it names none. */
+  static String formatOfExtension(String path) {
+    String name = path.strip().toLowerCase(Locale.ROOT);
     name = name.substring(name.lastIndexOf('/') + 1);
+    // Spark's text-based readers decompress these by their suffix: corpus.jsonl.gz is json.
+    name = name.replaceFirst("\\.(gz|bz2|deflate|lz4|snappy|zst|xz)$", "");
     int dot = name.lastIndexOf('.');
     if (dot < 0) {
-      return "parquet";
+      return null;
     }
-    String ext = name.substring(dot + 1);
-    return switch (ext) {
+    return switch (name.substring(dot + 1)) {
       case "json", "jsonl", "ndjson" -> "json";
-      case "csv", "orc" -> ext;
+      case "csv" -> "csv";
+      case "orc" -> "orc";
       case "txt" -> "text";
-      default -> "parquet";
+      case "parquet" -> "parquet";
+      default -> null;
     };
   }
 

@@ -102,9 +102,11 @@ public final class ScoringJob {
    *
    * @return the run summary
    */
-  static RunSummary execute(SparkSession spark, JobOptions o, PrintStream out)
+  static RunSummary execute(SparkSession spark, JobOptions options, PrintStream out)
       throws BundleLoadException, IOException, InterruptedException {
     long start = System.nanoTime();
+    JobOptions o = InputFormatProbe.settle(options,
+        spark.sparkContext().hadoopConfiguration(), out);
     ModelBundle bundle = BundleLoader.shared().load(o.bundle(),
         spark.sparkContext().hadoopConfiguration());
     int layers = bundle.manifest().geometry().layers();

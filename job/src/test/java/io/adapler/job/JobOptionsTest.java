@@ -50,6 +50,14 @@ class JobOptionsTest {
         "dir.v2/corpus", "parquet");
     expected.forEach((input, format) -> assertEquals(format, JobOptions.parse("--input", input,
         "--output", "o", "--bundle", "b").inputFormat(), input));
+    // compressed files are named by the extension under the compression's
+    assertEquals("json", JobOptions.parse("--input", "mails.jsonl.gz", "--output", "o",
+        "--bundle", "b").inputFormat());
+    assertEquals("csv", JobOptions.formatOfExtension("rows.CSV.bz2"));
+    // only a name without a format's extension leaves the files to say (InputFormatProbe)
+    expected.forEach((input, format) -> assertEquals(!input.contains("corpus")
+        || input.endsWith(".jsonl"), JobOptions.parse("--input", input, "--output", "o",
+        "--bundle", "b").inputFormatNamed(), input));
     // an explicit format wins, and the text format still reads the value column
     assertEquals("parquet", JobOptions.parse("--input", "a.jsonl", "--input-format", "parquet",
         "--output", "o", "--bundle", "b").inputFormat());

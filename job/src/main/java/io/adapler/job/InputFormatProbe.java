@@ -1,0 +1,72 @@
+package io.adapler.job;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Settles the input format when neither {@code --input-format} nor the input's name says it
+ * (a directory, a glob without an extension): the files' own extensions do, when they all name
+ * the same one. A directory of JSON Lines files was read as Parquet, and failed inside a task
+ * with Spark's "is not a Parquet file". Anything else stays Parquet, as before (partitioned
+ * datasets, whose files sit in subdirectories, among them).
+ */
+final class InputFormatProbe {
+  private InputFormatProbe() {}
+
+  /**
+   * Returns the options with the format the files name, saying so on {@code out} when it is not
+   * the default; the options themselves when their format was named or the files do not say.
+   */
+  static JobOptions settle(JobOptions o, Configuration conf, PrintStream out) {
+    if (o.inputFormatNamed()) {
+      return o;
+    }
+    String format;
+    try {
+      format = formatOfFiles(new Path(o.input()), conf);
+    } catch (IOException | IllegalArgumentException e) {
+      return o; // the read reports what is wrong with the path, in its own words
+    }
+    if (format == null || format.equals(o.inputFormat())) {
+      return o;
+    }
+    out.printf("[adapler] reading %s as %s: its files are all *.%s (--input-format names the"
+        + " format)%n", o.input(), format, format.equals("text") ? "txt" : format);
+    return o.withInputFormat(format);
+  }
+
+  /**
+   * The one format that the extensions of the input's visible files name (the files matched,
+   * or those directly in a matched directory; names starting with _ or . are Spark's and
+   * Hadoop's own); null when they name none, more than one, or some name none.
+   */
+  static String formatOfFiles(Path input, Configuration conf) throws IOException {
+    FileSystem fs = input.getFileSystem(conf);
+    FileStatus[] matched = fs.globStatus(input);
+    if (matched == null) {
+      return null;
+    }
+    Set<String> formats = new HashSet<>();
+    for (FileStatus m : matched) {
+      FileStatus[] files = m.isDirectory() ? fs.listStatus(m.getPath()) : new FileStatus[] {m};
+      for (FileStatus f : files) {
+        String name = f.getPath().getName();
+        if (f.isDirectory() || name.startsWith("_") || name.startsWith(".")) {
+          continue;
+        }
+        formats.add(Objects.requireNonNullElse(JobOptions.formatOfExtension(name), "?"));
+        if (formats.size() > 1) {
+          return null;
+        }
+      }
+    }
+    return formats.size() == 1 && !formats.contains("?") ? formats.iterator().next() : null;
+  }
+}
