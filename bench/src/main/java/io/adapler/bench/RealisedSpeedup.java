@@ -50,7 +50,8 @@ final class RealisedSpeedup {
         Realised against FLOPs: each run's rows/s over %s's (the run that saves the fewest
         FLOPs), paired by round, against its FLOPs speedup over that run's (the job summary's
         corpus figures). What does not shrink with the FLOPs (the tokenizer, Spark's per-row
-        work, the fixed costs before the scoring) keeps this below 1.
+        work, the fixed costs before the scoring) keeps this below 1; a run of another bundle
+        or numeric format (int8) folds its kernels' own speed into it.
 
         | run | FLOPs speedup (summary) | FLOPs over the reference's | realised (rows/s over the reference's) | realised / FLOPs |
         |---|---|---|---|---|
