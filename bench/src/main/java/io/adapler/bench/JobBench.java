@@ -28,6 +28,8 @@ final class JobBench {
       "throughput\\s+([\\d,.]+) rows/s, ([\\d,.]+) tokens/s, wall ([\\d,.]+) s");
   private static final Pattern ROWS = Pattern.compile("(?m)^rows\\s+([\\d,]+)");
   private static final Pattern FLOPS = Pattern.compile("(?m)^FLOPs speedup\\s+([\\d,.]+)x");
+  /** HotSpot's -XX:+CITime report at exit: the compiler threads' time over the whole run. */
+  private static final Pattern JIT = Pattern.compile("Total compilation time\\s*:\\s*([\\d.]+) s");
 
   private JobBench() {}
 
@@ -66,7 +68,8 @@ final class JobBench {
 
   /** What one cold run reported. */
   record Run(double rowsPerSecond, double tokensPerSecond, double wallSeconds, long rows,
-      double flopsSpeedup, double processSeconds, EventLogBreakdown.Figures breakdown) {}
+      double flopsSpeedup, double jitSeconds, double processSeconds,
+      EventLogBreakdown.Figures breakdown) {}
 
   /** The section and the first variant's throughput over the baseline's (median). */
   record Result(Section section, double defaultOverBaseline) {}
@@ -116,11 +119,12 @@ final class JobBench {
         JSON Lines) at eta_scale %s, the job's own rows/s (read, score, write over its wall
         time; JVM and Spark start-up excluded). Baseline: the plain all-MiniLM-L6-v2 graph,
         one row per call, %d callers, on the same mails in the bench's JVM, in the same rounds.
-        %d rounds; median (min-max); ratio paired by round.
+        JIT compiling: the job JVM's compiler threads over the whole run (-XX:+CITime), CPU
+        that competes with the scoring. %d rounds; median (min-max); ratio paired by round.
 
-        | run | rows/s | tokens/s | wall s | rows/s / baseline's |
-        |---|---|---|---|---|
-        | baseline (plain graph, per row) | %s | %s | %s | 1.000 |
+        | run | rows/s | tokens/s | wall s | JIT compiling, s | rows/s / baseline's |
+        |---|---|---|---|---|---|
+        | baseline (plain graph, per row) | %s | %s | %s | | 1.000 |
         """, s.callers(), input, n, s.jobEtaScale(), s.callers(), s.sideReps(),
         baseRate.format("%.1f"), Samples.of(baseSeconds).inverted(baseTokens).format("%.0f"),
         Samples.of(baseSeconds).format("%.1f")));
@@ -157,8 +161,11 @@ final class JobBench {
           .filter(f -> f != null).toList();
       m.put("breakdown", figs.stream().map(EventLogBreakdown.Figures::toJson).toList());
       list.add(m);
-      md.append(String.format("| %s | %s | %s | %s | **%s** |%n", v.name() + describe(v),
-          rate.format("%.1f"), tokens.format("%.0f"), wall.format("%.1f"), ratio.format("%.3f")));
+      Samples jit = Samples.of(rs.stream().mapToDouble(Run::jitSeconds).toArray());
+      m.put("jit_seconds", jit.toJson());
+      md.append(String.format("| %s | %s | %s | %s | %s | **%s** |%n", v.name() + describe(v),
+          rate.format("%.1f"), tokens.format("%.0f"), wall.format("%.1f"), jit.format("%.1f"),
+          ratio.format("%.3f")));
       if (!figs.isEmpty()) {
         where.append(EventLogBreakdown.Figures.medianRow(v.name(), figs, wall.median()));
       }
@@ -254,6 +261,7 @@ final class JobBench {
     String javaOpts = v.env().get("JAVA_OPTS");
     cmd.addAll(javaOpts != null ? List.of(javaOpts.split(",")) : lines("conf/local-jvm-options.txt"));
     cmd.addAll(lines("conf/java17-opens.txt"));
+    cmd.add("-XX:+CITime"); // the JIT's time, printed at exit: what C2 costs a short run
     cmd.add("-Dai.djl.offline=true");
     cmd.add("-Dlog4j2.configurationFile=" + Path.of("conf/log4j2.properties").toAbsolutePath());
     cmd.add("-Dspark.eventLog.enabled=true");
@@ -282,12 +290,14 @@ final class JobBench {
     Matcher t = THROUGHPUT.matcher(out);
     Matcher r = ROWS.matcher(out);
     Matcher f = FLOPS.matcher(out);
+    Matcher jit = JIT.matcher(out);
     if (!t.find() || !r.find() || !f.find()) {
       throw new IllegalStateException("job " + v.name() + ": no summary in its output:\n" + out);
     }
     EventLogBreakdown.Figures fig = EventLogBreakdown.read(events, Runtime.getRuntime().availableProcessors());
     return new Run(num(t.group(1)), num(t.group(2)), num(t.group(3)),
-        (long) num(r.group(1)), num(f.group(1)), process, fig);
+        (long) num(r.group(1)), num(f.group(1)), jit.find() ? num(jit.group(1)) : Double.NaN,
+        process, fig);
   }
 
   private static double num(String s) {
