@@ -1,5 +1,7 @@
 package io.adapler.job;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.spark.sql.types.DataTypes;
@@ -42,7 +44,7 @@ final class CorpusSchema {
    * pass-through columns, and the id unless it is generated.
    */
   static boolean hasNamedColumns(StructType schema, JobOptions o) {
-    Set<String> names = Set.of(schema.fieldNames());
+    Set<String> names = new HashSet<>(Arrays.asList(schema.fieldNames()));
     return namedColumns(o).stream().allMatch(names::contains);
   }
 
