@@ -9,6 +9,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * Settles the input format when neither {@code --input-format} nor the input's name says it
@@ -44,8 +45,9 @@ final class InputFormatProbe {
 
   /**
    * The one format that the extensions of the input's visible files name (the files matched,
-   * or those directly in a matched directory; names starting with _ or . are Spark's and
-   * Hadoop's own); null when they name none, more than one, or some name none.
+   * or those directly in a matched directory, the first {@value #MAX_FILES} of them; names
+   * starting with _ or . are Spark's and Hadoop's own); null when they name none, more than
+   * one, or some name none.
    */
   static String formatOfFiles(Path input, Configuration conf) throws IOException {
     FileSystem fs = input.getFileSystem(conf);
@@ -54,13 +56,17 @@ final class InputFormatProbe {
       return null;
     }
     Set<String> formats = new HashSet<>();
+    int seen = 0;
     for (FileStatus m : matched) {
-      FileStatus[] files = m.isDirectory() ? fs.listStatus(m.getPath()) : new FileStatus[] {m};
-      for (FileStatus f : files) {
+      RemoteIterator<FileStatus> files = m.isDirectory() ? fs.listStatusIterator(m.getPath())
+          : single(m);
+      while (files.hasNext() && seen < MAX_FILES) {
+        FileStatus f = files.next();
         String name = f.getPath().getName();
         if (f.isDirectory() || name.startsWith("_") || name.startsWith(".")) {
           continue;
         }
+        seen++;
         formats.add(Objects.requireNonNullElse(JobOptions.formatOfExtension(name), "?"));
         if (formats.size() > 1) {
           return null;
@@ -68,5 +74,25 @@ final class InputFormatProbe {
       }
     }
     return formats.size() == 1 && !formats.contains("?") ? formats.iterator().next() : null;
+  }
+
+  /** Files looked at, at most: a directory of a million objects is not listed twice. */
+  static final int MAX_FILES = 1000;
+
+  private static RemoteIterator<FileStatus> single(FileStatus f) {
+    return new RemoteIterator<>() {
+      private boolean done;
+
+      @Override
+      public boolean hasNext() {
+        return !done;
+      }
+
+      @Override
+      public FileStatus next() {
+        done = true;
+        return f;
+      }
+    };
   }
 }
