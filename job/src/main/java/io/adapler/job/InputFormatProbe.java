@@ -10,6 +10,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.util.functional.RemoteIterators;
 
 /**
  * Settles the input format when neither {@code --input-format} nor the input's name says it
@@ -59,7 +60,7 @@ final class InputFormatProbe {
     int seen = 0;
     for (FileStatus m : matched) {
       RemoteIterator<FileStatus> files = m.isDirectory() ? fs.listStatusIterator(m.getPath())
-          : single(m);
+          : RemoteIterators.remoteIteratorFromSingleton(m);
       while (files.hasNext() && seen < MAX_FILES) {
         FileStatus f = files.next();
         String name = f.getPath().getName();
@@ -78,21 +79,4 @@ final class InputFormatProbe {
 
   /** Files looked at, at most: a directory of a million objects is not listed twice. */
   static final int MAX_FILES = 1000;
-
-  private static RemoteIterator<FileStatus> single(FileStatus f) {
-    return new RemoteIterator<>() {
-      private boolean done;
-
-      @Override
-      public boolean hasNext() {
-        return !done;
-      }
-
-      @Override
-      public FileStatus next() {
-        done = true;
-        return f;
-      }
-    };
-  }
 }

@@ -136,12 +136,12 @@ public record JobOptions(
       throw new IllegalArgumentException("--parts works with --mode errorifexists (resume an "
           + "unfinished run) or overwrite (start over), found --mode " + mode);
     }
-    // Named: by the option, or by the input's extension; else InputFormatProbe looks at the
-    // files once Spark's file system settings are known.
-    boolean named = !v.get(JobOption.INPUT_FORMAT).isBlank()
-        || formatOfExtension(required(v, JobOption.INPUT)) != null;
+    // Named: by the option, or by the input's extension; else Parquet for now, and
+    // InputFormatProbe looks at the files once Spark's file system settings are known.
+    String fromName = formatOfExtension(required(v, JobOption.INPUT));
+    boolean named = !v.get(JobOption.INPUT_FORMAT).isBlank() || fromName != null;
     if (v.get(JobOption.INPUT_FORMAT).isBlank()) {
-      v.put(JobOption.INPUT_FORMAT, formatOf(required(v, JobOption.INPUT)));
+      v.put(JobOption.INPUT_FORMAT, fromName != null ? fromName : "parquet");
     }
     String format = oneOf(v, JobOption.INPUT_FORMAT, FORMATS);
     String text = v.get(JobOption.TEXT_COLUMN);
@@ -170,16 +170,10 @@ public record JobOptions(
   }
 
   /**
-   * The input format an input path's extension names (a glob's too: {@code corpus/*.jsonl});
-   * parquet when it names none, as for a directory. Without it a JSON Lines file read as
-   * Parquet failed with Spark's "is not a Parquet file" deep in a task.
+   * The input format a path's or file name's extension names (a glob's too: {@code
+   * corpus/*.jsonl}), or null when it names none, as for a directory. Without it a JSON Lines
+   * file read as Parquet failed with Spark's "is not a Parquet file" deep in a task.
    */
-  static String formatOf(String input) {
-    String format = formatOfExtension(input);
-    return format != null ? format : "parquet";
-  }
-
-  /** The format a path's (or file name's) extension names, or null when it names none. */
   static String formatOfExtension(String path) {
     String name = path.strip().toLowerCase(Locale.ROOT);
     name = name.substring(name.lastIndexOf('/') + 1);
