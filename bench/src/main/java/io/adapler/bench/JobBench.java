@@ -143,9 +143,11 @@ final class JobBench {
         | run | wall s | before scoring | scoring stage | after | scoring tasks | core busy in scoring | other jobs | idle | imbalance (CPU times) | other stages' CPU / scoring's |
         |---|---|---|---|---|---|---|---|---|---|---|
         """);
+    List<RealisedSpeedup.Run> realised = new ArrayList<>();
     for (Variant v : variants) {
       List<Run> rs = runs.get(v.name());
       Samples rate = Samples.of(rs.stream().mapToDouble(Run::rowsPerSecond).toArray());
+      realised.add(new RealisedSpeedup.Run(v.name(), rate, rs.get(0).flopsSpeedup()));
       Samples tokens = Samples.of(rs.stream().mapToDouble(Run::tokensPerSecond).toArray());
       Samples wall = Samples.of(rs.stream().mapToDouble(Run::wallSeconds).toArray());
       Samples ratio = rate.over(baseRate);
@@ -171,13 +173,9 @@ final class JobBench {
       }
     }
     json.put("runs", list);
-    List<RealisedSpeedup.Run> realised = variants.stream().map(v -> new RealisedSpeedup.Run(
-        v.name(), Samples.of(runs.get(v.name()).stream().mapToDouble(Run::rowsPerSecond)
-            .toArray()), runs.get(v.name()).get(0).flopsSpeedup())).toList();
     json.put("realised_over_flops", RealisedSpeedup.toJson(realised));
     md.append(RealisedSpeedup.markdown(realised));
-    double first = Samples.of(runs.get(variants.get(0).name()).stream()
-        .mapToDouble(Run::rowsPerSecond).toArray()).over(baseRate).median();
+    double first = realised.get(0).rowsPerSecond().over(baseRate).median();
     return new Result(new Section("job", json, md.append(where).toString()), first);
   }
 

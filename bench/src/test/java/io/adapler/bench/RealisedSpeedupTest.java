@@ -19,16 +19,16 @@ class RealisedSpeedupTest {
     assertEquals("eta0", RealisedSpeedup.reference(RUNS).name());
     List<RealisedSpeedup.Row> rows = RealisedSpeedup.rows(RUNS);
     RealisedSpeedup.Row eta1 = rows.get(0);
-    assertEquals(4.5, eta1.flopsSpeedup(), 1e-12);            // 4.455 / 0.99
+    assertEquals(4.5, eta1.flopsOverReference(), 1e-12);            // 4.455 / 0.99
     // Paired by round: 300/100 = 3.0 and 352/110 = 3.2, median 3.1.
     assertEquals(3.1, eta1.realised().median(), 1e-12);
     assertEquals(3.0, eta1.realised().min(), 1e-12);
     assertEquals(3.1 / 4.5, eta1.realisedOverFlops(), 1e-12);
     RealisedSpeedup.Row eta0 = rows.get(1);
-    assertEquals(1.0, eta0.flopsSpeedup(), 1e-12);
+    assertEquals(1.0, eta0.flopsOverReference(), 1e-12);
     assertEquals(1.0, eta0.realisedOverFlops(), 1e-12);
     RealisedSpeedup.Row eta2 = rows.get(2);
-    assertEquals(20.0, eta2.flopsSpeedup(), 1e-12);          // 19.8 / 0.99
+    assertEquals(20.0, eta2.flopsOverReference(), 1e-12);          // 19.8 / 0.99
     assertEquals(5.5, eta2.realised().median(), 1e-12);      // (5.0 + 6.0) / 2
     assertEquals(0.275, eta2.realisedOverFlops(), 1e-12);
   }
