@@ -3,12 +3,14 @@ package io.adapler.job;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.when;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
@@ -136,10 +138,14 @@ final class CorpusReader {
    */
   private static StructType schemaToRead(SparkSession spark, JobOptions o) {
     if (o.inputFormat().equals("json") && o.passThrough().isEmpty()) {
-      Dataset<String> head = spark.read().textFile(o.input()).limit(SAMPLE_RECORDS);
-      StructType sampled = reader(spark, o).json(head).schema();
-      if (CorpusSchema.hasNamedColumns(sampled, o)) {
-        return CorpusSchema.fromOptions(o);
+      try {
+        Set<String> names = JsonHead.fieldNames(new org.apache.hadoop.fs.Path(o.input()),
+            spark.sparkContext().hadoopConfiguration(), SAMPLE_RECORDS);
+        if (names.containsAll(CorpusSchema.namedColumns(o))) {
+          return CorpusSchema.fromOptions(o);
+        }
+      } catch (IOException | IllegalArgumentException e) {
+        // Spark's inference below reads the input its own way, and says what is wrong with it
       }
     }
     return reader(spark, o).load(o.input()).schema();

@@ -1,7 +1,5 @@
 package io.adapler.job;
 
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.spark.sql.types.DataTypes;
@@ -40,15 +38,6 @@ final class CorpusSchema {
   }
 
   /**
-   * Whether a schema has every column the options name: the text, the pair and the
-   * pass-through columns, and the id unless it is generated.
-   */
-  static boolean hasNamedColumns(StructType schema, JobOptions o) {
-    Set<String> names = new HashSet<>(Arrays.asList(schema.fieldNames()));
-    return namedColumns(o).stream().allMatch(names::contains);
-  }
-
-  /**
    * The named columns as strings: for files without a single record to infer from, and for
    * json read without inferring (the job keeps no other column).
    */
@@ -60,7 +49,11 @@ final class CorpusSchema {
     return out;
   }
 
-  private static Set<String> namedColumns(JobOptions o) {
+  /**
+   * Every column the options name: the id unless it is generated, the text, the pair and the
+   * pass-through columns.
+   */
+  static Set<String> namedColumns(JobOptions o) {
     Set<String> names = new LinkedHashSet<>();
     if (!o.generatedId()) {
       names.add(o.idColumn());

@@ -2,7 +2,9 @@ package io.adapler.job;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
@@ -45,36 +47,45 @@ final class InputFormatProbe {
   }
 
   /**
-   * The one format that the extensions of the input's visible files name (the files matched,
-   * or those directly in a matched directory, the first {@value #MAX_FILES} of them; names
-   * starting with _ or . are Spark's and Hadoop's own); null when they name none, more than
-   * one, or some name none.
+   * The one format that the extensions of the input's {@link #visibleFiles} name; null when
+   * they name none, more than one, or some name none.
    */
   static String formatOfFiles(Path input, Configuration conf) throws IOException {
-    FileSystem fs = input.getFileSystem(conf);
-    FileStatus[] matched = fs.globStatus(input);
-    if (matched == null) {
-      return null;
-    }
     Set<String> formats = new HashSet<>();
-    int seen = 0;
-    for (FileStatus m : matched) {
-      RemoteIterator<FileStatus> files = m.isDirectory() ? fs.listStatusIterator(m.getPath())
-          : RemoteIterators.remoteIteratorFromSingleton(m);
-      while (files.hasNext() && seen < MAX_FILES) {
-        FileStatus f = files.next();
-        String name = f.getPath().getName();
-        if (f.isDirectory() || name.startsWith("_") || name.startsWith(".")) {
-          continue;
-        }
-        seen++;
-        formats.add(Objects.requireNonNullElse(JobOptions.formatOfExtension(name), "?"));
-        if (formats.size() > 1) {
-          return null;
-        }
+    for (FileStatus f : visibleFiles(input, conf)) {
+      formats.add(Objects.requireNonNullElse(JobOptions.formatOfExtension(f.getPath().getName()),
+          "?"));
+      if (formats.size() > 1) {
+        return null;
       }
     }
     return formats.size() == 1 && !formats.contains("?") ? formats.iterator().next() : null;
+  }
+
+  /**
+   * The input's visible files, as Spark's file sources read them: the files matched, or those
+   * directly in a matched directory (names starting with _ or . are Spark's and Hadoop's own),
+   * the first {@value #MAX_FILES} of them; empty when nothing matches.
+   */
+  static List<FileStatus> visibleFiles(Path input, Configuration conf) throws IOException {
+    FileSystem fs = input.getFileSystem(conf);
+    FileStatus[] matched = fs.globStatus(input);
+    List<FileStatus> out = new ArrayList<>();
+    if (matched == null) {
+      return out;
+    }
+    for (FileStatus m : matched) {
+      RemoteIterator<FileStatus> files = m.isDirectory() ? fs.listStatusIterator(m.getPath())
+          : RemoteIterators.remoteIteratorFromSingleton(m);
+      while (files.hasNext() && out.size() < MAX_FILES) {
+        FileStatus f = files.next();
+        String name = f.getPath().getName();
+        if (!f.isDirectory() && !name.startsWith("_") && !name.startsWith(".")) {
+          out.add(f);
+        }
+      }
+    }
+    return out;
   }
 
   /** Files looked at, at most: a directory of a million objects is not listed twice. */
