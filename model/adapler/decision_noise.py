@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,7 +150,6 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: every CPU)")
     args = ap.parse_args(argv)
     if args.threads or torch.get_num_threads() == 1:  # Debian's torch starts with one thread
-        import os
         torch.set_num_threads(args.threads or os.cpu_count() or 1)
     precisions = schemes_named(args.schemes)  # before the slow part
     ckpt = Checkpoint.load(args.checkpoint)
