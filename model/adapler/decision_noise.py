@@ -151,8 +151,11 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.threads or torch.get_num_threads() == 1:  # Debian's torch starts with one thread
         torch.set_num_threads(args.threads or os.cpu_count() or 1)
-    precisions = schemes_named(args.schemes)  # before the slow part
-    ckpt = Checkpoint.load(args.checkpoint)
+    try:
+        precisions = schemes_named(args.schemes)  # before the slow part
+        ckpt = Checkpoint.load(args.checkpoint)
+    except (ValueError, OSError) as e:
+        ap.error(str(e))
     tok = WordPieceTokenizer(json.loads(ckpt.tokenizer_json))
     rows = []
     with open(args.data, encoding="utf-8") as f:
