@@ -41,11 +41,11 @@ import torch
 from .checkpoint import Checkpoint
 from .training.adapler_phase import AdaplerPhase, adapler_step
 from .training.branch import branch_run
-from .training.data import batches_of, collate, encode_split, load_data, read_jsonl
+from .training.data import collate, encode_split, epoch_batches, load_data, read_jsonl
 from .training.epochs import run_epochs
 from .training.metrics import classification_metrics, evaluate
 from .training.optim import make_optimizers
-from .training.run_state import BEST, INITIAL, LOG, STATE, RunState, log, setup_logging
+from .training.run_state import ADAPLER_INITIAL, BEST, INITIAL, LOG, STATE, RunState, log, setup_logging
 from .training.saliency_targets import read_targets, write_targets
 from .training.selection import pick_best, select
 from .training.settings import TrainConfig, lambda_schedule
@@ -56,7 +56,7 @@ __all__ = ["BEST", "INITIAL", "LOG", "STATE", "TrainConfig", "adapler_step", "cl
            "pick_best", "read_jsonl", "teacher_step", "train", "main"]
 
 
-def open_run(out: Path, cfg, initial, resume: bool, stop_after: int):
+def open_run(out: Path, cfg, initial, resume: bool, stop_after: int, stop_after_steps: int = 0):
     """The run's state: read back on --resume, else a new one (refusing to overwrite a run)."""
     state_path = out / STATE
     if resume:
@@ -72,38 +72,55 @@ def open_run(out: Path, cfg, initial, resume: bool, stop_after: int):
         if state_path.exists():
             raise FileExistsError(f"{state_path} exists: use --resume, or another --out")
         cfg.check()
+        if cfg.adapler_init:
+            start = Checkpoint.load(cfg.adapler_init)
+            check_adapler_init(start, initial)
+            # the run's tokenizer settings (its max_length) hold for both phases
+            start.tokenizer, start.tokenizer_json = initial.tokenizer, initial.tokenizer_json
+            start.save(out / ADAPLER_INITIAL)
         initial.save(out / INITIAL)
         (out / "tokenizer.json").write_text(initial.tokenizer_json, encoding="utf-8")
-        state = {"config": dataclasses.asdict(cfg), "phase": "teacher", "epoch": 0, "teacher_scores": [],
+        state = {"config": dataclasses.asdict(cfg), "phase": "teacher", "epoch": 0, "step": 0, "teacher_scores": [],
                  "history": [], "teacher_score": None, "saliency_epochs_used": None}
         log.info("new run in %s: %s", out, json.dumps(state["config"]))
-    return RunState(out, state, stop_after), cfg, initial
+    return RunState(out, state, stop_after, stop_after_steps), cfg, initial
+
+
+def check_adapler_init(start: Checkpoint, initial: Checkpoint) -> None:
+    """The AdapLeR phase's starting checkpoint must fit the run: same geometry and labels."""
+    if start.model.geometry != initial.model.geometry:
+        raise ValueError(f"--adapler-init has geometry {start.model.geometry.to_dict()}, "
+                         f"the run's initial checkpoint {initial.model.geometry.to_dict()}")
+    if start.labels != initial.labels:
+        raise ValueError(f"--adapler-init has labels {start.labels}, the run {initial.labels}")
 
 
 def train(out_dir, cfg: TrainConfig | None = None, initial: Checkpoint | None = None, tokenizer_path=None,
-          device: str = "cpu", resume: bool = False, stop_after: int = 0) -> dict:
+          device: str = "cpu", resume: bool = False, stop_after: int = 0, stop_after_steps: int = 0) -> dict:
     """Runs (or resumes) the whole recipe in `out_dir`. `initial` is the pre-trained model with
     fresh heads (from the importer); on resume it is read back from the run directory.
-    `stop_after` > 0 stops after that many epochs (teacher and AdapLeR together) of THIS call.
+    `stop_after` > 0 stops after that many epochs (teacher and AdapLeR together) of THIS call,
+    `stop_after_steps` > 0 after that many optimisation steps (saving the state there).
     Returns the state summary; OUT/best.pt is written when the run completes."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     setup_logging(out)
     dev = torch.device(device)
-    run, cfg, initial = open_run(out, cfg, initial, resume, stop_after)
+    run, cfg, initial = open_run(out, cfg, initial, resume, stop_after, stop_after_steps)
     splits = load_data(cfg, Path(tokenizer_path or out / "tokenizer.json"), out / "data-cache.pt")
     log.info("data: %s; model: %s", {k: len(v) for k, v in splits.items()},
              json.dumps(initial.model.geometry.to_dict()))
-    n_train = len(splits["train"])
-    steps = len(batches_of(list(range(n_train)), cfg.batch_size, cfg.max_steps_per_epoch))
+    lengths = [len(r[0]) for r in splits["train"]]
+    steps = len(epoch_batches(lengths, cfg, 0, "teacher"))
 
     if run["phase"] == "teacher":
-        if not run_epochs(run, TeacherPhase(run, cfg, initial, splits, dev, steps), cfg, n_train):
+        if not run_epochs(run, TeacherPhase(run, cfg, initial, splits, dev, steps), cfg, lengths):
             return run.state
         write_targets(run, cfg)
     if run["phase"] == "adapler":
-        phase = AdaplerPhase(run, cfg, initial, splits, dev, steps, read_targets(run))
-        if not run_epochs(run, phase, cfg, n_train):
+        start = Checkpoint.load(out / ADAPLER_INITIAL) if (out / ADAPLER_INITIAL).exists() else initial
+        phase = AdaplerPhase(run, cfg, start, splits, dev, steps, read_targets(run))
+        if not run_epochs(run, phase, cfg, lengths):
             return run.state
         run["phase"] = "select"
     if run["phase"] == "select":
@@ -142,6 +159,8 @@ def main(argv=None) -> int:
                          "again, with the hyper-parameters given here changed (training/branch.py)")
     ap.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default)")
     ap.add_argument("--stop-after", type=int, default=0, help="stop after N epochs of this invocation")
+    ap.add_argument("--stop-after-steps", type=int, default=0,
+                    help="stop after N optimisation steps of this invocation (the state is saved there)")
     defaults = TrainConfig()
     hp = ap.add_argument_group("hyper-parameters (defaults: the authors' SST-2 settings)")
     for f in dataclasses.fields(TrainConfig):
@@ -160,7 +179,8 @@ def main(argv=None) -> int:
         return 2
     try:
         if args.resume:
-            train(args.out, device=device, resume=True, stop_after=args.stop_after)
+            train(args.out, device=device, resume=True, stop_after=args.stop_after,
+                  stop_after_steps=args.stop_after_steps)
             return 0
         if args.from_teacher:
             given = explicit_settings(argv if argv is not None else sys.argv[1:])
@@ -168,7 +188,8 @@ def main(argv=None) -> int:
             if "lambdas" in changes:
                 changes["lambdas"] = [float(x) for x in args.lambdas.split(",")] if args.lambdas else []
             branch_run(args.from_teacher, args.out, changes)
-            train(args.out, device=device, resume=True, stop_after=args.stop_after)
+            train(args.out, device=device, resume=True, stop_after=args.stop_after,
+                  stop_after_steps=args.stop_after_steps)
             return 0
         if not args.data:
             raise ValueError("--data is required for a new run")
@@ -190,7 +211,8 @@ def main(argv=None) -> int:
             raise ValueError("give --backbone and --tokenizer, or --init")
         if initial.tokenizer.max_length != cfg.max_length:
             initial.tokenizer = dataclasses.replace(initial.tokenizer, max_length=cfg.max_length)
-        train(args.out, cfg, initial, device=device, stop_after=args.stop_after)
+        train(args.out, cfg, initial, device=device, stop_after=args.stop_after,
+              stop_after_steps=args.stop_after_steps)
     except (OSError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import torch
 
-from .run_state import INITIAL, LOG, STATE, log, save_atomic, setup_logging
+from .run_state import ADAPLER_INITIAL, INITIAL, LOG, STATE, log, save_atomic, setup_logging
 from .settings import TrainConfig
 
 # Settings the teacher or its saliency targets depend on: a branch must keep them.
@@ -50,12 +50,22 @@ def branch_run(source, out, changes: dict) -> TrainConfig:
         shutil.copy2(src / LOG, dst / LOG)  # the teacher's epochs stay in the new run's log
     setup_logging(dst)
     names = [INITIAL, "tokenizer.json", "data-cache.pt", "saliency.pt"]
+    if cfg.adapler_init and cfg.adapler_init != state["config"].get("adapler_init", ""):
+        from ..checkpoint import Checkpoint
+        initial = Checkpoint.load(src / INITIAL)
+        start = Checkpoint.load(cfg.adapler_init)
+        if start.model.geometry != initial.model.geometry or start.labels != initial.labels:
+            raise ValueError(f"{cfg.adapler_init} does not fit the run (geometry or labels differ)")
+        start.tokenizer, start.tokenizer_json = initial.tokenizer, initial.tokenizer_json
+        start.save(dst / ADAPLER_INITIAL)
+    elif cfg.adapler_init:
+        names.append(ADAPLER_INITIAL)
     names += sorted(p.name for p in src.glob("teacher-epoch*.pt"))
     names += sorted(p.name for p in src.glob("saliency-teacher-epoch*.pt"))
     for name in names:
         if (src / name).exists() and not (dst / name).exists():
             _link_or_copy(src / name, dst / name)
-    new_state = {"config": dataclasses.asdict(cfg), "phase": "adapler", "epoch": 0,
+    new_state = {"config": dataclasses.asdict(cfg), "phase": "adapler", "epoch": 0, "step": 0,
                  "teacher_scores": state["teacher_scores"], "teacher_score": state["teacher_score"],
                  "saliency_epochs_used": state["saliency_epochs_used"], "history": [],
                  "branched_from": str(src.resolve())}

@@ -93,3 +93,41 @@ def epoch_order(n: int, seed: int, epoch: int, phase: str) -> list[int]:
 def batches_of(order, size, limit=0):
     out = [order[i:i + size] for i in range(0, len(order), size)]
     return out[:limit] if limit else out
+
+
+def length_order(lengths) -> list[int]:
+    """Row indices sorted by token length (ties in index order): the order of every pass that
+    needs no shuffling (validation, the saliency pass), so a batch pads to little."""
+    return sorted(range(len(lengths)), key=lambda i: lengths[i])
+
+
+def bucketed_batches(lengths, size: int, seed: int, epoch: int, phase: str, bucket_batches: int) -> list[list[int]]:
+    """One epoch's batches of rows of similar length: rows sorted by token length (ties in a
+    seeded random order), cut into buckets of `bucket_batches` x `size` consecutive rows,
+    shuffled within each bucket and cut into batches there, and the batches' order shuffled.
+    Seeded by (seed, phase, epoch), so a resumed run sees the same batches. Only the last
+    bucket can end in a short batch, so an epoch has as many steps as an unbucketed one."""
+    rng = random.Random(f"{seed}/{phase}/{epoch}/buckets")
+    ties = list(range(len(lengths)))
+    rng.shuffle(ties)
+    rank = {row: k for k, row in enumerate(ties)}
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], rank[i]))
+    span = size * max(1, bucket_batches)
+    batches = []
+    for start in range(0, len(order), span):
+        bucket = order[start:start + span]
+        rng.shuffle(bucket)
+        batches += batches_of(bucket, size)
+    rng.shuffle(batches)
+    return batches
+
+
+def epoch_batches(lengths, cfg: TrainConfig, epoch: int, phase: str) -> list[list[int]]:
+    """The training batches of one epoch of one phase: length-bucketed (`cfg.bucket_batches`
+    > 0, the default) or the rows in one seeded random order cut every `cfg.batch_size` (0),
+    then cut to `cfg.max_steps_per_epoch` when that is set."""
+    if cfg.bucket_batches > 0:
+        batches = bucketed_batches(lengths, cfg.batch_size, cfg.seed, epoch, phase, cfg.bucket_batches)
+    else:
+        batches = batches_of(epoch_order(len(lengths), cfg.seed, epoch, phase), cfg.batch_size)
+    return batches[:cfg.max_steps_per_epoch] if cfg.max_steps_per_epoch else batches

@@ -6,7 +6,7 @@ import torch
 
 from ..flops import speedup
 from ..modeling import AdaplerClassifier
-from .data import batches_of, collate
+from .data import batches_of, collate, length_order
 
 
 def classification_metrics(preds: list[int], golds: list[int], classes: int) -> dict:
@@ -27,7 +27,7 @@ def evaluate(model: AdaplerClassifier, rows, device, batch_size: int, eta_scale:
     """Hard removal: the batched forward that gets exported. Accuracy, F1, FLOPs speedup and the
     mean layer lengths; rows are sorted by length into batches (results do not depend on it)."""
     model.eval()
-    order = sorted(range(len(rows)), key=lambda i: len(rows[i][0]))
+    order = length_order([len(r[0]) for r in rows])
     preds, golds, lengths = [0] * len(rows), [r[2] for r in rows], [None] * len(rows)
     for chunk in batches_of(order, batch_size):
         ids, mask, types, _, _ = collate([rows[i] for i in chunk], device)

@@ -1,8 +1,9 @@
-"""A run directory: its state file (what makes a run resumable at every epoch boundary), its log
-and the RNG state saved with it.
+"""A run directory: its state file (what makes a run resumable at every epoch boundary and, from
+the saves every few minutes, within an epoch), its log and the RNG state saved with it.
 
 The state is a plain dict saved with torch.save: config, phase ("teacher", "adapler", "select",
-"done"), epoch (the next epoch of the phase), teacher_scores, teacher_score, history,
+"done"), epoch (the next epoch of the phase), step (the steps of that epoch already trained:
+0 at an epoch boundary), teacher_scores, teacher_score, history,
 saliency_epochs_used, rng, and the current phase's model/optimiser states under its name.
 """
 
@@ -19,6 +20,7 @@ STATE = "state.pt"
 LOG = "train.log"
 BEST = "best.pt"
 INITIAL = "initial.pt"
+ADAPLER_INITIAL = "adapler-initial.pt"  # the AdapLeR phase's start, when not INITIAL
 log = logging.getLogger("adapler.train")
 
 
@@ -57,11 +59,13 @@ def setup_logging(out: Path) -> None:
 class RunState:
     """The state of one run directory, and how many epochs this invocation may still train."""
 
-    def __init__(self, out: Path, state: dict, stop_after: int = 0):
+    def __init__(self, out: Path, state: dict, stop_after: int = 0, stop_after_steps: int = 0):
         self.out = out
         self.state = state
         self.stop_after = stop_after
+        self.stop_after_steps = stop_after_steps
         self.epochs_done_now = 0
+        self.steps_done_now = 0
 
     def __getitem__(self, key):
         return self.state[key]
@@ -78,3 +82,7 @@ class RunState:
     def should_stop(self) -> bool:
         """True when --stop-after N epochs of this invocation are done."""
         return bool(self.stop_after) and self.epochs_done_now >= self.stop_after
+
+    def should_stop_steps(self) -> bool:
+        """True when --stop-after-steps N optimisation steps of this invocation are done."""
+        return bool(self.stop_after_steps) and self.steps_done_now >= self.stop_after_steps

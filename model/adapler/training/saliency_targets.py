@@ -16,7 +16,7 @@ def write_targets(run, cfg) -> None:
     per_epoch = [torch.load(run.out / f"saliency-teacher-epoch{e}.pt") for e in range(cfg.teacher_epochs)]
     mean, used = average_best(per_epoch, run["teacher_scores"], cfg.saliency_epochs)
     torch.save(mean, run.out / TARGETS)
-    run.update(phase="adapler", epoch=0, teacher_score=max(run["teacher_scores"]),
+    run.update(phase="adapler", epoch=0, step=0, teacher_score=max(run["teacher_scores"]),
                saliency_epochs_used=used, teacher=None)
     run.save()
     log.info("teacher done: best validation %s %.4f; saliency = mean of epochs %s",

@@ -33,12 +33,19 @@ class TrainConfig:
     limit_train: int = 0              # 0: all rows; else N rows drawn with the seed
     max_steps_per_epoch: int = 0      # 0: whole epochs; else cut (smoke runs)
     log_every: int = 20
+    bucket_batches: int = 4           # training batches cut within buckets of this many batches
+                                      # of rows of similar length; 0: one random order (no buckets)
+    save_every_minutes: float = 10.0  # mid-epoch saves of the run state (0: only by steps)
+    save_every_steps: int = 0         # and/or every N steps (0: only by time)
+    adapler_init: str = ""            # the AdapLeR phase's starting checkpoint ("": the run's initial)
 
     def check(self):
         if self.metric not in ("accuracy", "f1"):
             raise ValueError(f"--metric must be accuracy or f1, found {self.metric!r}")
         if self.saliency_epochs < 1 or self.teacher_epochs < 1 or self.epochs < 1:
             raise ValueError("epoch counts must be >= 1")
+        if self.bucket_batches < 0 or self.save_every_steps < 0 or self.save_every_minutes < 0:
+            raise ValueError("bucket_batches, save_every_steps and save_every_minutes must be >= 0")
         if self.lambdas and len(self.lambdas) != self.epochs:
             raise ValueError(f"{len(self.lambdas)} lambdas given for {self.epochs} epochs")
         lambda_schedule(self.epochs, 0, self.lambdas)  # fails early on an unsupported count

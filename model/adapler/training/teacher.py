@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from ..checkpoint import Checkpoint
 from ..saliency import saliency_batch
 from ..soft_removal import soft_forward
-from .data import batches_of, collate
+from .data import batches_of, collate, length_order
 from .metrics import evaluate
 from .optim import main_params, make_optimizers
 
@@ -60,7 +60,8 @@ class TeacherPhase:
         """[rows, max_length] saliency of every training row under the current teacher."""
         sal = torch.zeros(len(self.train_rows), self.cfg.max_length)
         self.model.eval()
-        for idx in batches_of(list(range(len(self.train_rows))), self.cfg.eval_batch_size):
+        order = length_order([len(r[0]) for r in self.train_rows])  # batches of similar length
+        for idx in batches_of(order, self.cfg.eval_batch_size):
             ids, mask, types, labels, _ = collate([self.train_rows[i] for i in idx], self.device)
             s = saliency_batch(self.model, ids, mask, types, labels).cpu()
             sal[idx, :s.shape[1]] = s
