@@ -8,6 +8,8 @@
 #   ./submit.sh --master spark://host:7077 --executor-memory 8g -- --input ... (cluster)
 #   ./submit.sh calibrate --input labelled.parquet --label-column label --bundle B --output DIR
 #                                        choose the eta scale on labelled data (--help: options)
+#   ./submit.sh chart --bundle B --out chart.svg
+#                                        draw a bundle's measured trade-off (accuracy vs speedup)
 #
 # With $SPARK_HOME set, it calls $SPARK_HOME/bin/spark-submit with the application jar: the
 # arguments before `--` (or the known spark-submit flags when there is no `--`) go to
@@ -21,6 +23,9 @@ jar="$root/job/target/adapler-job.jar"
 main_class=io.adapler.job.ScoringJob
 if [ "${1:-}" = calibrate ]; then
   main_class=io.adapler.job.CalibrationJob
+  shift
+elif [ "${1:-}" = chart ]; then # no Spark needed: always the local JVM
+  main_class=io.adapler.job.ModelChart
   shift
 fi
 classpath_file="$root/job/target/local-classpath.txt"
@@ -75,7 +80,7 @@ build_if_needed() {
 }
 
 build_if_needed
-if [ -n "${SPARK_HOME:-}" ]; then
+if [ -n "${SPARK_HOME:-}" ] && [ "$main_class" != io.adapler.job.ModelChart ]; then
   exec "$SPARK_HOME/bin/spark-submit" \
     --class "$main_class" \
     --conf spark.executorEnv.ORT_DISABLE_TELEMETRY=1 \

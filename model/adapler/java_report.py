@@ -2,14 +2,14 @@
 
     python3 -m adapler.java_report --bundle ../samples/models/spam-minilm \\
         --teacher ../build/calibration/teacher-test/calibration.json \\
-        --curve ../build/calibration/spam-test/calibration.json \\
-        --chart ../docs/spam-minilm-tradeoff.svg
+        --curve ../build/calibration/spam-test/calibration.json
 
 Both JSON files are what `./submit.sh calibrate` writes: the teacher's bundle scored at eta
 scale 0, and the AdapLeR bundle at a grid of eta scales, on the same labelled split. The
 figures written (metrics.test_teacher, metrics.test_tradeoff) are the Java job's, not the
 Python evaluator's, so the published table is what a user of the job gets; the job's test
-ShippedModelMetricsTest scores the split again and compares. Prints the Markdown table.
+ShippedModelMetricsTest scores the split again and compares. Prints the Markdown table; the
+chart comes from the job too: `./submit.sh chart --bundle BUNDLE --out chart.svg`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from .evaluate import publish
+from .evaluate import markdown
 
 MANIFEST = "adapler.json"
 
@@ -71,7 +71,6 @@ def main(argv=None) -> int:
     ap.add_argument("--bundle", required=True, help="bundle directory whose adapler.json to update")
     ap.add_argument("--teacher", required=True, help="calibration.json of the teacher's bundle")
     ap.add_argument("--curve", required=True, help="calibration.json of the AdapLeR bundle")
-    ap.add_argument("--chart", help="write the accuracy/speedup chart (SVG) here")
     ap.add_argument("--until-drop", type=float, default=0.03,
                     help="publish the points up to the first one this far below the teacher's "
                          "accuracy (default 0.03, 3 points)")
@@ -93,7 +92,7 @@ def main(argv=None) -> int:
                                     f"{curve_cal['rows']} rows, label column {curve_cal['label_column']}")
     manifest["metrics"] = metrics
     path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    publish(teacher, rows, args.chart)
+    print(markdown(teacher, rows))
     return 0
 
 

@@ -46,7 +46,9 @@ cd "$root"
 
 cd "$root/model"
 "$python" -m adapler.java_report --bundle "$bundle" --teacher "$cal/teacher-test/calibration.json" \
-  --curve "$cal/spam-test/calibration.json" --chart "$root/docs/spam-minilm-tradeoff.svg"
+  --curve "$cal/spam-test/calibration.json"
+# the chart from the figures just written, by the job's own chart code (as calibration.html)
+"$root/submit.sh" chart --bundle "$bundle" --out "$root/docs/spam-minilm-tradeoff.svg"
 mkdir -p "$root/docs/models/spam-minilm"
 cp "$run/train.log" "$root/docs/models/spam-minilm/train.log"
 source_run=$("$python" -c "import sys, torch; print(torch.load(sys.argv[1], map_location='cpu').get('branched_from', ''))" "$run/state.pt")
