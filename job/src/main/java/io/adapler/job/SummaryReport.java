@@ -112,7 +112,7 @@ public final class SummaryReport {
       double v = i == 0 ? s.meanInputLength() : lengths[i - 1];
       int bh = (int) Math.round(h * v / max);
       int x = gap + i * (barW + gap);
-      String label = i == 0 ? "input" : "layer " + (i - 1);
+      String label = i == 0 ? "input" : "layer " + i; // 1..L, as the token legend counts
       sb.append(String.format(Locale.ROOT,
           "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"><title>%s: %.1f</title>"
               + "</rect><text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%.1f</text>"

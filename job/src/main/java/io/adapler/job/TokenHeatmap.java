@@ -81,8 +81,8 @@ final class TokenHeatmap {
         sb.append("<span class=\"").append(cssClass(v)).append("\">").append(v)
             .append("</span>");
       }
-      sb.append(" (0: dropped before the first layer; ").append(layers)
-          .append(": reached the last layer, the row's rationale).");
+      sb.append(" (0: dropped before layer 1; ").append(layers).append(": ran through layer ")
+          .append(layers).append(", the last: the row's rationale).");
     } else {
       sb.append("<span class=\"tu\">dropped</span><span class=\"").append(cssClass(layers))
           .append("\">").append(layers).append("</span> (").append(layers).append(": reached the"

@@ -95,7 +95,8 @@ class SummaryExamplesTest {
     for (JsonNode g : chosen) {
       lines.add(line("g" + g.get("id").asInt(), g.get("text").asText()));
     }
-    String html = section(runAndReadHtml("goldens", lines));
+    String page = runAndReadHtml("goldens", lines);
+    String html = section(page);
     for (JsonNode g : chosen) {
       String[] words = g.get("text").asText().split(" ");
       JsonNode layers = run(g, 1f).get("token_layers");
@@ -117,6 +118,14 @@ class SummaryExamplesTest {
     assertTrue(spans >= 8, "spans " + spans);
     assertTrue(html.contains("<span class=\"t0\">0</span>") && html.contains(
         "<span class=\"t3\">3</span>"), "legend of 0..3 layers: " + html);
+    // the bar chart counts layers as the legend does: 1..3 (a piece coloured 3 ran on layer 3)
+    List<String> bars = new ArrayList<>();
+    Matcher bar = Pattern.compile("<title>(layer \\d+|input): ").matcher(page);
+    while (bar.find()) {
+      bars.add(bar.group(1));
+    }
+    assertEquals(List.of("input", "layer 1", "layer 2", "layer 3"), bars);
+    assertTrue(html.contains("0: dropped before layer 1; 3: ran through layer 3"), html);
   }
 
   @Test
