@@ -7,9 +7,9 @@ cd "$root"
 python=${PYTHON:-/usr/bin/python3}
 
 # Debian's torch and onnx; libopenblas0-pthread because without it torch falls back to the
-# reference BLAS and runs about 15x slower.
+# reference BLAS and runs about 15x slower; Chromium for the pages' browser checks.
 need=()
-for pkg in python3-torch python3-onnx python3-pytest python3-h5py libopenblas0-pthread; do
+for pkg in python3-torch python3-onnx python3-pytest python3-h5py libopenblas0-pthread chromium; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -38,11 +38,10 @@ echo "== Python tests (model/)"
 if [ -f pom.xml ]; then
   echo "== Java tests (Maven)"
   mvn -B -ntp verify
-  # The summary page in a real browser, when one is installed (README, "Run the tests").
-  if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
-    echo "== summary.html in headless Chromium"
-    job/scripts/check-summary-render.sh
-  else
-    echo "== summary.html browser check skipped: no Chromium (apt-get install -y chromium)"
-  fi
+  # The pages in a real browser (README, "Run the tests"): the summary, the calibration page
+  # and the model chart, measured with the browser's fonts.
+  echo "== summary.html in headless Chromium"
+  job/scripts/check-summary-render.sh
+  echo "== calibration.html and the model chart in headless Chromium"
+  job/scripts/check-chart-render.sh
 fi
