@@ -63,7 +63,7 @@ def open_run(out: Path, cfg, initial, resume: bool, stop_after: int, stop_after_
         if not state_path.exists():
             raise FileNotFoundError(f"{state_path} not found: nothing to resume")
         state = torch.load(state_path, map_location="cpu")
-        cfg = TrainConfig(**state["config"])
+        cfg = TrainConfig.from_saved(state["config"])
         initial = Checkpoint.load(out / INITIAL)
         log.info("resuming %s: phase %s, epoch %d", out, state["phase"], state["epoch"])
     else:
@@ -162,7 +162,8 @@ def main(argv=None) -> int:
     ap.add_argument("--stop-after-steps", type=int, default=0,
                     help="stop after N optimisation steps of this invocation (the state is saved there)")
     defaults = TrainConfig()
-    hp = ap.add_argument_group("hyper-parameters (defaults: the authors' SST-2 settings)")
+    hp = ap.add_argument_group("hyper-parameters (defaults: the settings that trained the shipped spam "
+                                   "model; training/settings.py names the authors' where they differ)")
     for f in dataclasses.fields(TrainConfig):
         if f.name in ("data", "labels", "lambdas"):
             continue

@@ -111,7 +111,7 @@ def test_the_adapler_phase_can_start_from_its_own_checkpoint(data_dir, tmp_path)
         start.model.eta.fill_(0.6)
     start.save(tmp_path / "start.pt")
     cfg = small_config(data_dir, adapler_init=str(tmp_path / "start.pt"), epochs=2, lr=0.0, cp_lr=0.0,
-                       eta_lr=0.0)
+                       eta_lr=0.0, eta_travel=0.0)
     train(tmp_path / "run", cfg, tiny_initial(), stop_after=2)  # the teacher from tiny_initial(0)
     teacher = Checkpoint.load(tmp_path / "run" / "teacher-epoch0.pt")
     assert Checkpoint.load(tmp_path / "run" / "adapler-initial.pt").tokenizer.max_length == 24

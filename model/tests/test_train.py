@@ -61,15 +61,18 @@ def small_config(data_dir, **kw):
 
 
 def test_lambda_schedule_values():
-    assert [lambda_schedule(5, e) for e in range(5)] == [10, 100, 1000, 10000, 100000]
-    assert [lambda_schedule(10, e) for e in range(10)] == [10 * 3 ** e for e in range(10)]
-    assert [lambda_schedule(3, e) for e in range(3)] == [50, 2500, 125000]
-    four = [lambda_schedule(4, e) for e in range(4)]
+    assert [lambda_schedule(5, e, kind="authors") for e in range(5)] == [10, 100, 1000, 10000, 100000]
+    assert [lambda_schedule(10, e, kind="authors") for e in range(10)] == [10 * 3 ** e for e in range(10)]
+    assert [lambda_schedule(3, e, kind="authors") for e in range(3)] == [50, 2500, 125000]
+    four = [lambda_schedule(4, e, kind="authors") for e in range(4)]
     assert four[0] == pytest.approx(10) and four[-1] == pytest.approx(1e5)
     assert four == sorted(four)
     assert lambda_schedule(1, 0, [7.0]) == 7.0
     with pytest.raises(ValueError, match="no lambda schedule for 1"):
-        lambda_schedule(1, 0)
+        lambda_schedule(1, 0, kind="authors")
+    # the default: the shipped model's 50, 2500, then 125000 held, for any number of epochs
+    assert [lambda_schedule(10, e) for e in range(10)] == [50, 2500] + [125000] * 8
+    assert lambda_schedule(1, 0) == 50
 
 
 def test_loss_falls_and_eta_stays_in_range():
@@ -166,7 +169,7 @@ def test_cp_lr_gives_the_cp_heads_their_own_learning_rate(data_dir):  # noqa: F8
         is_cp = {id(p) in cp_ids for p in group["params"]}
         assert len(is_cp) == 1  # a group is all CP heads or none
         assert group["initial_lr"] == (1e-2 if is_cp == {True} else small_config(data_dir).lr)
-    same, _, _ = make_optimizers(model, small_config(data_dir), 10, with_eta=True)
+    same, _, _ = make_optimizers(model, small_config(data_dir, cp_lr=0.0), 10, with_eta=True)
     assert {g["initial_lr"] for g in same.param_groups} == {small_config(data_dir).lr}
 
 
@@ -202,3 +205,28 @@ def test_the_cli_branch_takes_only_the_settings_given(data_dir, tmp_path):
     from adapler.train import explicit_settings
     assert explicit_settings(["--from-teacher", "r", "--out", "o", "--eta-lr", "1e-3",
                               "--cp-lr=0.001", "--data", "d", "--device", "cpu"]) == ["eta_lr", "cp_lr"]
+
+
+def test_a_short_run_with_the_default_settings_moves_eta_and_drops_tokens(data_dir, tmp_path):
+    """No hyper-parameter given but the run's size: 2 AdapLeR epochs of 3 steps."""
+    cfg = TrainConfig(data=str(data_dir), labels=["negative", "positive"], max_length=24, epochs=2,
+                      teacher_epochs=2, max_steps_per_epoch=3, batch_size=8, eval_batch_size=16)
+    done = train(tmp_path / "run", cfg, tiny_initial())
+    last = done["history"][-1]
+    assert min(last["eta"]) > 0.5, last["eta"]            # from 0.25
+    assert last["validation"]["speedup"] > 1.1, last["validation"]
+    assert min(last["validation"]["kept_share_per_layer"]) < 0.9
+
+
+def test_the_defaults_are_the_shipped_models_settings():
+    cfg = TrainConfig()
+    assert (cfg.lr, cfg.cp_lr, cfg.eta_lr, cfg.epochs, cfg.phi, cfg.tolerance) == (5e-5, 1e-3, 2e-3, 10, 1e-3, -0.005)
+    assert [lambda_schedule(cfg.epochs, e, cfg.lambdas, cfg.lambda_schedule) for e in range(3)] == [50, 2500, 125000]
+    assert cfg.eta_lr_for(10 * 151) == 2e-3        # a full spam run: eta_lr as given
+    assert cfg.eta_lr_for(6) == pytest.approx(0.1)  # 6 steps: eta can still travel 0.6
+
+
+def test_a_run_saved_before_a_setting_existed_resumes_as_it_ran():
+    old = {k: v for k, v in vars(TrainConfig()).items() if k not in ("bucket_batches", "lambda_schedule", "eta_travel")}
+    cfg = TrainConfig.from_saved(old)
+    assert (cfg.bucket_batches, cfg.lambda_schedule, cfg.eta_travel) == (0, "authors", 0.0)

@@ -16,6 +16,7 @@ from ..soft_removal import kl_terms, soft_forward
 from .data import collate
 from .metrics import evaluate
 from .optim import main_params, make_optimizers
+from .run_state import log
 from .settings import TrainConfig, lambda_schedule
 
 
@@ -57,9 +58,12 @@ class AdaplerPhase:
         self.model = copy.deepcopy(initial.model).to(device)
         self.main, self.sched, self.speed = make_optimizers(self.model, cfg, steps_per_epoch * cfg.epochs,
                                                             with_eta=True)
+        log.info("adapler: eta/theta Adam lr %g (eta_lr %g, eta_travel %g over %d steps)",
+                 cfg.eta_lr_for(steps_per_epoch * cfg.epochs), cfg.eta_lr, cfg.eta_travel,
+                 steps_per_epoch * cfg.epochs)
 
     def lam(self, epoch: int) -> float:
-        return lambda_schedule(self.cfg.epochs, epoch, self.cfg.lambdas)
+        return lambda_schedule(self.cfg.epochs, epoch, self.cfg.lambdas, self.cfg.lambda_schedule)
 
     def step(self, epoch: int, rows: list[int]) -> str:
         batch = collate([self.train_rows[i] for i in rows], self.device, self.saliency, torch.tensor(rows))

@@ -43,7 +43,7 @@ def branch_run(source, out, changes: dict) -> TrainConfig:
         raise ValueError(f"a branch reuses the teacher, so it cannot change {', '.join(fixed)}")
     if (dst / STATE).exists():
         raise FileExistsError(f"{dst / STATE} exists: use --resume, or another --out")
-    cfg = TrainConfig(**dict(state["config"], **changes))
+    cfg = TrainConfig.from_saved(dict(state["config"], **changes))
     cfg.check()
     dst.mkdir(parents=True, exist_ok=True)
     if (src / LOG).exists() and not (dst / LOG).exists():
@@ -70,6 +70,6 @@ def branch_run(source, out, changes: dict) -> TrainConfig:
                  "saliency_epochs_used": state["saliency_epochs_used"], "history": [],
                  "branched_from": str(src.resolve())}
     save_atomic(new_state, dst / STATE)
-    changed = {k: v for k, v in dataclasses.asdict(cfg).items() if v != state["config"][k]}
+    changed = {k: v for k, v in dataclasses.asdict(cfg).items() if v != state["config"].get(k)}
     log.info("branched %s from the teacher of %s; changed %s", dst, src, changed)
     return cfg

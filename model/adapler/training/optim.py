@@ -30,7 +30,7 @@ def make_optimizers(model: AdaplerClassifier, cfg: TrainConfig, total_steps: int
             return (step + 1) / warm
         return max(0.0, (total_steps - step) / max(1, total_steps - warm))
     sched = torch.optim.lr_scheduler.LambdaLR(main, linear)
-    speed = torch.optim.Adam([model.eta, model.theta_pr], lr=cfg.eta_lr) if with_eta else None
+    speed = torch.optim.Adam([model.eta, model.theta_pr], lr=cfg.eta_lr_for(total_steps)) if with_eta else None
     return main, sched, speed
 
 
