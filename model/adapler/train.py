@@ -4,12 +4,22 @@
         --tokenizer build/backbones/all-minilm-l6-v2/tokenizer.json \
         --data build/spam --labels ham,spam --max-length 128 --out build/runs/spam-minilm
 
-Phases, all in one run directory (resumable at every epoch boundary with --resume), each a
-module of adapler.training sharing one epoch loop (training/epochs.py):
+Warm start from a shipped bundle (e.g. a 128-token model trained further at 512):
+
+    python3 -m adapler.bundle_import --bundle samples/models/spam-minilm --out build/spam-512.pt \
+        --max-length 512
+    python3 -m adapler.train --init build/spam-512.pt --data build/spam --labels ham,spam \
+        --max-length 512 --out build/runs/spam-minilm-512 [hyper-parameters]
+
+Phases, all in one run directory, each a module of adapler.training sharing one epoch loop
+(training/epochs.py). Training batches hold rows of similar length (--bucket-batches); the state
+is saved at every epoch boundary and every --save-every-minutes within an epoch, and --resume
+continues from the last save with the same batches:
   1. teacher: the plain classifier (pre-trained encoder, no removal) fine-tuned on the task;
      after every epoch, its validation score and the saliency of every training row;
   2. saliency targets: the mean over the teacher's best --saliency-epochs epochs;
-  3. AdapLeR: from the PRE-TRAINED encoder (not the teacher) with fresh CPs, eta and theta,
+  3. AdapLeR: from the PRE-TRAINED encoder (not the teacher) with fresh CPs, eta and theta
+     (the initial checkpoint; --adapler-init gives this phase its own, e.g. a trained model),
      soft removal with the lambda schedule, KL to the saliency targets, a separate Adam for
      eta/theta on CE + phi * soft lengths; after every epoch, validation with HARD removal
      (the batched forward at eta_scale 1): accuracy, F1 and FLOPs speedup;
