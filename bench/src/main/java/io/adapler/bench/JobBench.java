@@ -1,9 +1,7 @@
 package io.adapler.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.adapler.udf.tokenize.TextRow;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,39 +31,6 @@ final class JobBench {
 
   private JobBench() {}
 
-  /**
-   * One way to run the job: a name, extra options and extra environment.
-   *
-   * @param name how the tables name it
-   * @param args job options added after the defaults (a later option wins)
-   * @param env environment variables set for the JVM
-   */
-  record Variant(String name, List<String> args, Map<String, String> env) {
-    /**
-     * Parses {@code name=--opt value --opt2 value2 ENV=value}; a word with {@code =} and no
-     * leading dashes is an environment variable.
-     */
-    static Variant parse(String spec) {
-      int eq = spec.indexOf('=');
-      String name = eq < 0 ? spec.trim() : spec.substring(0, eq).trim();
-      List<String> args = new ArrayList<>();
-      Map<String, String> env = new LinkedHashMap<>();
-      if (eq >= 0) {
-        for (String w : spec.substring(eq + 1).trim().split("\\s+")) {
-          if (w.isEmpty()) {
-            continue;
-          }
-          if (!w.startsWith("-") && w.contains("=")) {
-            env.put(w.substring(0, w.indexOf('=')), w.substring(w.indexOf('=') + 1));
-          } else {
-            args.add(w);
-          }
-        }
-      }
-      return new Variant(name, List.copyOf(args), Map.copyOf(env));
-    }
-  }
-
   /** What one cold run reported. */
   record Run(double rowsPerSecond, double tokensPerSecond, double wallSeconds, long rows,
       double flopsSpeedup, double jitSeconds, double processSeconds,
@@ -75,10 +40,11 @@ final class JobBench {
   record Result(Section section, double defaultOverBaseline) {}
 
   static Result run(BenchSettings s, PlainGraph baseline, Path work) throws Exception {
-    List<TextRow> rows = new ArrayList<>();
-    String input = input(s, work, rows);
+    JobInput jobInput = JobInput.prepare(s.data(), s.jobRows(), work);
+    String input = jobInput.path();
+    List<TextRow> rows = jobInput.rows();
     int n = rows.size();
-    List<Variant> variants = s.jobVariants();
+    List<JobVariant> variants = s.jobVariants();
     BaselineTrial base = new BaselineTrial(baseline,
         new BenchCorpus(ids(n), rows).shares(s.callers()));
     long baseTokens = BaselineTrial.tokens(baseline, rows);
@@ -90,7 +56,7 @@ final class JobBench {
     double[] baseSeconds = new double[s.sideReps()];
     for (int r = 0; r < s.sideReps(); r++) {
       StringBuilder line = new StringBuilder();
-      for (Variant v : variants) {
+      for (JobVariant v : variants) {
         Run run = cold(s, input, v, work, r);
         if (run.rows() != n) {
           throw new IllegalStateException("job " + v.name() + " scored " + run.rows()
@@ -144,7 +110,7 @@ final class JobBench {
         |---|---|---|---|---|---|---|---|---|---|---|
         """);
     List<RealisedSpeedup.Run> realised = new ArrayList<>();
-    for (Variant v : variants) {
+    for (JobVariant v : variants) {
       List<Run> rs = runs.get(v.name());
       Samples rate = Samples.of(rs.stream().mapToDouble(Run::rowsPerSecond).toArray());
       realised.add(new RealisedSpeedup.Run(v.name(), rate, rs.get(0).flopsSpeedup()));
@@ -165,7 +131,7 @@ final class JobBench {
       list.add(m);
       Samples jit = Samples.of(rs.stream().mapToDouble(Run::jitSeconds).toArray());
       m.put("jit_seconds", jit.toJson());
-      md.append(String.format("| %s | %s | %s | %s | %s | **%s** |%n", v.name() + describe(v),
+      md.append(String.format("| %s | %s | %s | %s | %s | **%s** |%n", v.describe(),
           rate.format("%.1f"), tokens.format("%.0f"), wall.format("%.1f"), jit.format("%.1f"),
           ratio.format("%.3f")));
       if (!figs.isEmpty()) {
@@ -179,62 +145,8 @@ final class JobBench {
     return new Result(new Section("job", json, md.append(where).toString()), first);
   }
 
-  private static String describe(Variant v) {
-    if (v.args().isEmpty() && v.env().isEmpty()) {
-      return "";
-    }
-    List<String> words = new ArrayList<>(v.args());
-    v.env().forEach((k, val) -> words.add(k + "=" + val));
-    return " (`" + String.join(" ", words) + "`)";
-  }
-
-  /**
-   * The job's input: the data's JSON Lines files as they are, or, with --job-rows, the first
-   * lines of each file in proportion to its size in lines, written to files of the same names
-   * (the layout, and so Spark's splits, stay alike).
-   */
-  private static String input(BenchSettings s, Path work, List<TextRow> rows) throws IOException {
-    List<Path> files;
-    try (var list = Files.list(s.data())) {
-      files = Files.isDirectory(s.data())
-          ? list.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList() : List.of();
-    } catch (java.nio.file.NotDirectoryException e) {
-      files = List.of(s.data());
-    }
-    if (files.isEmpty()) {
-      files = List.of(s.data());
-    }
-    List<List<String>> lines = new ArrayList<>();
-    long total = 0;
-    for (Path f : files) {
-      List<String> l = Files.readAllLines(f).stream().filter(x -> !x.isBlank()).toList();
-      lines.add(l);
-      total += l.size();
-    }
-    Path dir = work.resolve("job-input");
-    Files.createDirectories(dir);
-    ObjectMapper json = new ObjectMapper();
-    for (int i = 0; i < files.size(); i++) {
-      List<String> l = lines.get(i);
-      int keep = s.jobRows() == 0 ? l.size()
-          : (int) Math.min(l.size(), Math.round((double) s.jobRows() * l.size() / total));
-      for (String line : l.subList(0, keep)) {
-        rows.add(TextRow.of(json.readTree(line).get("text").asText()));
-      }
-      if (s.jobRows() > 0) {
-        Files.write(dir.resolve(files.get(i).getFileName()), l.subList(0, keep),
-            StandardCharsets.UTF_8);
-      }
-    }
-    if (s.jobRows() == 0) {
-      return files.size() == 1 ? files.get(0).toAbsolutePath().toString()
-          : s.data().toAbsolutePath() + "/*.jsonl";
-    }
-    return dir.toAbsolutePath() + "/*.jsonl";
-  }
-
   /** A file's non-blank lines, trimmed: one JVM option each. */
-  private static List<String> lines(String path) throws java.io.IOException {
+  private static List<String> lines(String path) throws IOException {
     return Files.readAllLines(Path.of(path)).stream().map(String::trim)
         .filter(l -> !l.isEmpty()).toList();
   }
@@ -248,7 +160,7 @@ final class JobBench {
   }
 
   /** Runs the job in a JVM of its own, the way submit.sh does without $SPARK_HOME. */
-  private static Run cold(BenchSettings s, String input, Variant v, Path work, int round)
+  private static Run cold(BenchSettings s, String input, JobVariant v, Path work, int round)
       throws Exception {
     String tag = v.name().replaceAll("[^A-Za-z0-9]+", "-") + "-" + round;
     Path events = work.resolve("events-" + tag);

@@ -54,11 +54,6 @@ record Samples(double[] values) {
     return new Samples(Arrays.stream(values).map(v -> numerator / v).toArray());
   }
 
-  /** Each value times {@code factor}, e.g. FLOP/s to GFLOP/s. */
-  Samples scaled(double factor) {
-    return new Samples(Arrays.stream(values).map(v -> v * factor).toArray());
-  }
-
   Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("median", median());

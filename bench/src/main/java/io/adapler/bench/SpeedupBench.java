@@ -4,7 +4,6 @@ import io.adapler.udf.flops.FlopsModel;
 import io.adapler.udf.runtime.AdaplerRuntime;
 import io.adapler.udf.runtime.RuntimeStats;
 import io.adapler.udf.tokenize.EncodedRow;
-import io.adapler.udf.tokenize.TextRow;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,33 +11,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Realised speedup (eta scale 1 against 0 on the same runtime and rows), the FLOP rate against
- * an in-process GEMM, and where each batch's time goes: all from the same interleaved passes.
+ * Realised speedup (eta scale 1 against 0 on the same runtime and rows), both against the
+ * baseline, and where each batch's time goes: all from the same interleaved passes.
  */
 final class SpeedupBench {
   private static final int SLICES = 10;
   private final AdaplerRuntime runtime;
   private final BenchCorpus corpus;
   private final int callers;
-  private final GemmPeak gemm;
   private final PlainGraph baseline;
-  private Samples baseRate;
 
   /**
    * @param baseline the plain graph measured in the same slices, or null to leave it out
    */
-  SpeedupBench(AdaplerRuntime runtime, BenchCorpus corpus, int callers, GemmPeak gemm,
-      PlainGraph baseline) {
+  SpeedupBench(AdaplerRuntime runtime, BenchCorpus corpus, int callers, PlainGraph baseline) {
     this.runtime = runtime;
     this.corpus = corpus;
     this.callers = callers;
-    this.gemm = gemm;
     this.baseline = baseline;
   }
 
   /** The figures the targets table needs. */
-  record Headline(double realisedOverFlops, double efficiency0, double efficiency1,
-      double overBaseline0) {}
+  record Headline(double realisedOverFlops, double overBaseline0) {}
 
   private Headline headline;
 
@@ -69,10 +63,9 @@ final class SpeedupBench {
       trials1.add(ScoringTrial.shared(runtime, part.shares(callers), 1f));
       runs.add("eta0/" + k, trials0.get(k)).add("eta1/" + k, trials1.get(k));
     }
-    Map<String, Samples> raw = runs.add("gemm", () -> gemm.measure(callers))
-        .run(reps, "speedup");
+    Map<String, Samples> raw = runs.run(reps, "speedup");
     Map<String, Samples> t = new HashMap<>(Map.of("eta0", sum(raw, "eta0/", slices),
-        "eta1", sum(raw, "eta1/", slices), "gemm", raw.get("gemm")));
+        "eta1", sum(raw, "eta1/", slices)));
     if (baseline != null) {
       t.put("base", sum(raw, "base/", slices));
     }
@@ -85,24 +78,9 @@ final class SpeedupBench {
     double flopsProduct = full / useful1;
     double flopsGraph = useful0 / useful1;
     double sessionRealised = s0.sessionNanos() / (double) s1.sessionNanos();
-    double[] peak = new double[reps];
-    double[] eff0 = new double[reps];
-    double[] eff1 = new double[reps];
-    double[] padded1 = new double[reps];
-    for (int r = 0; r < reps; r++) {
-      peak[r] = gemm.rate(t.get("gemm").values()[r], callers);
-      eff0[r] = useful0 / t.get("eta0").values()[r] / peak[r];
-      eff1[r] = useful1 / t.get("eta1").values()[r] / peak[r];
-      padded1[r] = s1.computedFlops() / reps / t.get("eta1").values()[r]
-          / peak[r];
-    }
-    Samples peakS = Samples.of(peak);
-    double sessionEff0 = sessionEfficiency(useful0, s0, reps, peakS.median());
-    double sessionEff1 = sessionEfficiency(useful1, s1, reps, peakS.median());
     double overBaseline0 = baseline == null ? Double.NaN
         : t.get("base").over(t.get("eta0")).median();
-    headline = new Headline(realised.median() / flopsGraph, Samples.of(eff0).median(),
-        Samples.of(eff1).median(), overBaseline0);
+    headline = new Headline(realised.median() / flopsGraph, overBaseline0);
 
     Map<String, Object> speed = new LinkedHashMap<>();
     speed.put("rows", rows);
@@ -135,67 +113,23 @@ final class SpeedupBench {
         100 * realised.spread(), sessionRealised, flopsProduct, flopsGraph,
         realised.median() / flopsGraph, realised.median() / flopsProduct);
 
-    Map<String, Object> eff = new LinkedHashMap<>();
-    eff.put("gemm_size", gemm.size());
-    eff.put("gemm_flops_per_second", peakS.toJson());
-    eff.put("useful_flops_per_pass_eta0", useful0);
-    eff.put("useful_flops_per_pass_eta1", useful1);
-    eff.put("efficiency_eta0", Samples.of(eff0).toJson());
-    eff.put("efficiency_eta1", Samples.of(eff1).toJson());
-    eff.put("efficiency_eta1_padded_work", Samples.of(padded1).toJson());
-    eff.put("efficiency_session_only_eta0", sessionEff0);
-    eff.put("efficiency_session_only_eta1", sessionEff1);
-    String md2 = String.format("""
-        ## Efficiency against an in-process GEMM
-
-        Peak: fp32 MatMul %1$dx%1$d x %1$dx%1$d through ONNX Runtime, same threads (%2$d callers,
-        one session), measured in the same rounds: %3$s GFLOP/s. Useful FLOPs are the FLOPs
-        model of each row's own tokens; padded work counts what the padded tensors cost.
-
-        | figure | eta_scale 0 | eta_scale 1 |
-        |---|---|---|
-        | useful GFLOP/s, end to end | %4$.1f | %5$.1f |
-        | efficiency, end to end | **%6$.1f%%** | **%7$.1f%%** |
-        | efficiency, session run only | %8$.1f%% | %9$.1f%% |
-        | efficiency of padded work, end to end | %10$.1f%% | %11$.1f%% |
-        """, gemm.size(), callers, peakS.scaled(1e-9).format("%.1f"),
-        useful0 / t.get("eta0").median() / 1e9, useful1 / t.get("eta1").median() / 1e9,
-        100 * Samples.of(eff0).median(), 100 * Samples.of(eff1).median(), 100 * sessionEff0,
-        100 * sessionEff1,
-        100 * s0.computedFlops() / reps / t.get("eta0").median()
-            / peakS.median(),
-        100 * Samples.of(padded1).median());
     List<Section> out = new ArrayList<>();
     if (baseline != null) {
-      out.add(baselineSection(t, tokens, flops, reps, slices, peakS));
+      out.add(baselineSection(t, tokens, reps, slices));
     }
-    out.addAll(List.of(new Section("speedup", speed, md1), new Section("efficiency", eff, md2),
+    out.addAll(List.of(new Section("speedup", speed, md1),
         StageBreakdown.section(s0, s1, callers, t.get("eta0").sum(), t.get("eta1").sum())));
     return out;
   }
 
-  /** The baseline's rows/s per repetition, or null when it was not measured. */
-  Samples baselineRowsPerSecond() {
-    return baseRate;
-  }
-
   /** Ours at eta scale 0 and 1 against the plain graph, same rows, same slices. */
-  private Section baselineSection(Map<String, Samples> t, long tokens, FlopsModel flops,
-      int reps, int slices, Samples peak) {
+  private Section baselineSection(Map<String, Samples> t, long tokens, int reps, int slices) {
     int rows = corpus.size();
-    long baseTokens = 0;
-    double baseFlops = 0;
-    for (TextRow row : corpus.texts()) {
-      int n = baseline.tokens(row.text());
-      baseTokens += n;
-      baseFlops += flops.fullFlops(Math.max(1, n));
-    }
+    long baseTokens = BaselineTrial.tokens(baseline, corpus.texts());
     Samples base = t.get("base");
-    baseRate = base.inverted(rows);
+    Samples baseRate = base.inverted(rows);
     Samples r0 = base.over(t.get("eta0"));
     Samples r1 = base.over(t.get("eta1"));
-    Samples baseGflops = base.inverted(baseFlops).scaled(1e-9);
-    Samples baseOverGemm = base.inverted(baseFlops).over(peak);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("baseline", baseline.dir().toString());
     json.put("rows", rows);
@@ -207,8 +141,6 @@ final class SpeedupBench {
     json.put("tokens_per_second_eta1", t.get("eta1").inverted(tokens).toJson());
     json.put("throughput_eta0_over_baseline", r0.toJson());
     json.put("throughput_eta1_over_baseline", r1.toJson());
-    json.put("baseline_gflops_per_second", baseGflops.toJson());
-    json.put("baseline_over_gemm", baseOverGemm.toJson());
     String md = String.format("""
         ## Against the baseline: the plain all-MiniLM-L6-v2 graph, one row per call
 
@@ -226,17 +158,13 @@ final class SpeedupBench {
         | baseline (plain graph, per row) | %s | %s | 1.000 |
         | ours, eta_scale 0 (all tokens) | %s | %s | **%s** |
         | ours, eta_scale 1 (trained point) | %s | %s | **%s** |
-
-        The baseline's own rate (the FLOPs model of its rows at full length over its time):
-        %s GFLOP/s, %s of the GEMM reference below.
         """, baseline.dir(), baseline.maxLength(), callers,
         runtime.options().threading().intraOpThreads(), rows, reps, slices, tokens, baseTokens,
-        base.inverted(rows).format("%.1f"), base.inverted(baseTokens).format("%.0f"),
+        baseRate.format("%.1f"), base.inverted(baseTokens).format("%.0f"),
         t.get("eta0").inverted(rows).format("%.1f"),
         t.get("eta0").inverted(tokens).format("%.0f"), r0.format("%.3f"),
         t.get("eta1").inverted(rows).format("%.1f"),
-        t.get("eta1").inverted(tokens).format("%.0f"), r1.format("%.3f"),
-        baseGflops.format("%.1f"), baseOverGemm.format("%.2f"));
+        t.get("eta1").inverted(tokens).format("%.0f"), r1.format("%.3f"));
     return new Section("baseline", json, md);
   }
 
@@ -258,12 +186,5 @@ final class SpeedupBench {
       total = total.plus(trials.get(k).measured());
     }
     return total;
-  }
-
-  /** Useful FLOPs over the session's own time (summed over callers, so divided by them). */
-  private double sessionEfficiency(double usefulPerPass, RuntimeStats s, int passes,
-      double peak) {
-    double sessionWall = s.sessionNanos() / 1e9 / passes / callers;
-    return usefulPerPass / sessionWall / peak;
   }
 }

@@ -1,6 +1,8 @@
 package io.adapler.bench;
 
+import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.runtime.AdaplerRuntime;
+import io.adapler.udf.runtime.CpuThreading;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,11 +24,47 @@ final class ThreadingBench {
   }
 
   /**
-   * Measures every setting; the first one is the baseline the ratios are taken against.
+   * Measures the default (callers sharing {@code shared1}, one intra-op thread each: the
+   * baseline of the ratios) against more intra-op threads, a session per caller and a single
+   * caller; the other settings get runtimes of their own.
    *
-   * @param settings the settings, baseline first
+   * @param shared1 the runtime with the default threading
    */
-  static Section run(List<Setting> settings, BenchCorpus corpus, int reps) throws Exception {
+  static Section run(ModelBundle bundle, AdaplerRuntime shared1, BenchCorpus rows, int callers,
+      int reps) throws Exception {
+    List<AdaplerRuntime> opened = new ArrayList<>();
+    try {
+      AdaplerRuntime sharedN = open(bundle, shared1, CpuThreading.forCores(callers), opened);
+      List<AdaplerRuntime> separate = new ArrayList<>(List.of(shared1));
+      for (int c = 1; c < callers; c++) {
+        separate.add(open(bundle, shared1, CpuThreading.defaults(), opened));
+      }
+      List<Setting> settings = List.of(
+          Setting.shared(callers + " callers, 1 shared session, intra-op 1 (default)", shared1,
+              callers),
+          Setting.shared(callers + " callers, 1 shared session, intra-op " + callers, sharedN,
+              callers),
+          new Setting(callers + " callers, a session each, intra-op 1", separate),
+          Setting.shared("1 caller, intra-op " + callers, sharedN, 1),
+          Setting.shared("1 caller, intra-op 1", shared1, 1));
+      return measure(settings, rows, reps);
+    } finally {
+      opened.forEach(AdaplerRuntime::close);
+    }
+  }
+
+  /** Opens a runtime like {@code base} but with other thread settings. */
+  private static AdaplerRuntime open(ModelBundle bundle, AdaplerRuntime base,
+      CpuThreading threading, List<AdaplerRuntime> opened) throws Exception {
+    AdaplerRuntime rt = AdaplerRuntime.open(bundle,
+        base.options().toBuilder().optThreading(threading).build());
+    opened.add(rt);
+    return rt;
+  }
+
+  /** Measures every setting; the first one is the baseline the ratios are taken against. */
+  private static Section measure(List<Setting> settings, BenchCorpus corpus, int reps)
+      throws Exception {
     Interleaved runs = new Interleaved();
     for (Setting s : settings) {
       runs.add(s.name(), new ScoringTrial(s.perCaller(), corpus.shares(s.perCaller().size()),
