@@ -3,7 +3,6 @@ package io.adapler.bench;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The memory soak's options, {@code --name value} on the command line.
@@ -43,44 +42,27 @@ record SoakSettings(String bundle, Path data, int rows, int partitions, int samp
         --out DIR             soak.json, soak.md and scratch files (default build/soak)
       """;
 
-  private static final Set<String> KEYS = Set.of("bundle", "data", "rows", "partitions",
-      "samples", "warmup", "window", "max-growth", "max-chars", "callers", "seed", "out");
-
   /** Returns the settings, or null when --help was asked for. */
   static SoakSettings parse(String[] args) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--help") || args[i].equals("-h")) {
-        return null;
-      }
-      if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("expected --name value pairs, found '" + args[i]
-            + "'\n" + HELP);
-      }
-      m.put(args[i].substring(2), args[++i]);
+    Flags f = Flags.parse(args, HELP);
+    if (f == null) {
+      return null;
     }
-    if (!KEYS.containsAll(m.keySet())) {
-      m.keySet().removeAll(KEYS);
-      throw new IllegalArgumentException("unknown options " + m.keySet() + "\n" + HELP);
-    }
-    int rows = integer(m, "rows", 50_000, 1);
+    int rows = f.integer("rows", 50_000, 1);
     SoakSettings s = new SoakSettings(
-        m.getOrDefault("bundle", "samples/models/spam-minilm"),
-        Path.of(m.getOrDefault("data", "build/spam")),
+        f.string("bundle", BenchSettings.DEFAULT_BUNDLE),
+        f.path("data", Path.of("build/spam")),
         rows,
-        integer(m, "partitions", Math.max(1, rows / 250), 1),
-        integer(m, "samples", 25, 4),
-        integer(m, "warmup", 20, 0) / 100.0,
-        integer(m, "window", 3, 1),
-        integer(m, "max-growth", 5, 0) / 100.0,
-        integer(m, "max-chars", 0, 0),
-        integer(m, "callers", 2, 1),
-        Long.parseLong(m.getOrDefault("seed", "1")),
-        Path.of(m.getOrDefault("out", "build/soak")));
-    if (s.warmupFraction() >= 1) {
-      throw new IllegalArgumentException("--warmup: expected a percent below 100, found "
-          + m.get("warmup"));
-    }
+        f.integer("partitions", Math.max(1, rows / 250), 1),
+        f.integer("samples", 25, 4),
+        f.integer("warmup", 20, 0, 99) / 100.0,
+        f.integer("window", 3, 1),
+        f.integer("max-growth", 5, 0) / 100.0,
+        f.integer("max-chars", 0, 0),
+        f.integer("callers", 2, 1),
+        f.longInteger("seed", 1),
+        f.path("out", Path.of("build/soak")));
+    f.done();
     int after = (int) Math.floor(s.samples() * (1 - s.warmupFraction()));
     if (after < 2 * s.window()) {
       throw new IllegalArgumentException("--samples " + s.samples() + " leaves " + after
@@ -92,23 +74,6 @@ record SoakSettings(String bundle, Path data, int rows, int partitions, int samp
   /** Rows between two samples. */
   long sampleEvery() {
     return Math.max(1, rows / samples);
-  }
-
-  private static int integer(Map<String, String> m, String key, int fallback, int min) {
-    String v = m.get(key);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= min) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new IllegalArgumentException("--" + key + ": expected an integer >= " + min
-        + ", found '" + v + "'");
   }
 
   Map<String, Object> toJson() {
