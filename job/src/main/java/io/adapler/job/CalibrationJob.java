@@ -1,5 +1,13 @@
 package io.adapler.job;
 
+import io.adapler.job.calibration.CalibratedBundle;
+import io.adapler.job.calibration.CalibrationReport;
+import io.adapler.job.input.CorpusReader;
+import io.adapler.job.input.InputFormatProbe;
+import io.adapler.job.options.CalibrationOptions;
+import io.adapler.job.options.JobOptions;
+import io.adapler.job.output.ScoredRows;
+import io.adapler.job.progress.ProgressReporter;
 import io.adapler.udf.bundle.BundleLoadException;
 import io.adapler.udf.bundle.BundleLoader;
 import io.adapler.udf.bundle.ModelBundle;
@@ -75,7 +83,7 @@ public final class CalibrationJob {
              ProgressReporter.start(spark.sparkContext(), o.progressSeconds(), out)) {
       var labelled = CorpusReader.spreadCounted(spark, o, CorpusReader.select(spark, o, false),
           progress);
-      curve = AdaplerCalibration.sweep(labelled, ScoringJob.scoreOptions(o), c.labelColumn(),
+      curve = AdaplerCalibration.sweep(labelled, ScoredRows.scoreOptions(o), c.labelColumn(),
           c.scales(), progress.rowsScored());
     }
     double seconds = (System.nanoTime() - start) / 1e9;

@@ -1,5 +1,6 @@
 package io.adapler.job;
 
+import io.adapler.job.output.OutputConflictException;
 import io.adapler.udf.bundle.BundleLoadException;
 import java.io.IOException;
 import java.io.PrintStream;

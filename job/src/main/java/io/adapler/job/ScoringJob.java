@@ -2,6 +2,20 @@ package io.adapler.job;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.adapler.job.input.CorpusReader;
+import io.adapler.job.input.InputFormatProbe;
+import io.adapler.job.options.JobOption;
+import io.adapler.job.options.JobOptions;
+import io.adapler.job.output.PartedRun;
+import io.adapler.job.output.ScoredRows;
+import io.adapler.job.progress.ProgressReporter;
+import io.adapler.job.report.ExampleRows;
+import io.adapler.job.report.ExampleTokens;
+import io.adapler.job.report.PartsSummary;
+import io.adapler.job.report.RunMetrics;
+import io.adapler.job.report.RunSummary;
+import io.adapler.job.report.SummaryReport;
+import io.adapler.job.report.TokenHeatmap;
 import io.adapler.udf.bundle.BundleLoadException;
 import io.adapler.udf.bundle.BundleLoader;
 import io.adapler.udf.bundle.ModelBundle;
@@ -36,14 +50,6 @@ public final class ScoringJob {
   static final int EXIT_OPTIONS = 2;
   static final int EXIT_BUNDLE = 3;
   static final int EXIT_INPUT = 4;
-  /** How long to wait for the summary's figures after the write, which Spark reports at once. */
-  static final Duration SUMMARY_WAIT = Duration.ofSeconds(60);
-
-  /** The output columns after the id and the pass-through columns. */
-  static final List<String> SCORE_COLUMNS = List.of(ScoredColumns.LABEL,
-      ScoredColumns.LABEL_INDEX, ScoredColumns.PROBABILITIES, ScoredColumns.INPUT_LENGTH,
-      ScoredColumns.LAYER_LENGTHS, ScoredColumns.FLOPS_SPEEDUP, ScoredColumns.TRUNCATED,
-      ScoredColumns.STATUS, ScoredColumns.ERROR);
 
   private ScoringJob() {}
 
@@ -114,7 +120,7 @@ public final class ScoringJob {
     boolean examples = o.summary() && o.summaryExamples();
     float etaScale = o.etaScale() != null ? o.etaScale() : bundle.manifest().defaultEtaScale();
     // The session opens (~0.7 s) while Spark reads the schema and plans: one core idles then.
-    AdaplerScoring.openInBackground(bundle, scoreOptions(o).withEtaScaleOr(etaScale));
+    AdaplerScoring.openInBackground(bundle, ScoredRows.scoreOptions(o).withEtaScaleOr(etaScale));
     Dataset<Row> selected = CorpusReader.select(spark, o, true);
     // The Spark version is the cluster's, not the one built against: one jar serves 4.0 to 4.2.
     out.printf("[adapler] scoring %s (%s) with bundle %s at eta scale %s%s on %s, Spark %s"
@@ -124,7 +130,7 @@ public final class ScoringJob {
             ? " (the bundle's calibrated operating point)" : "", o.device(), spark.version(),
         o.output());
     if (!o.device().startsWith("cpu")) {
-      out.println("[adapler] GPUs: " + GpuStageProfile.decide(scoreOptions(o),
+      out.println("[adapler] GPUs: " + GpuStageProfile.decide(ScoredRows.scoreOptions(o),
           spark.sparkContext().conf()).reason());
     }
     Map<String, Object> total;
@@ -146,16 +152,17 @@ public final class ScoringJob {
         Observation observation = new Observation("adapler-summary");
         Observation picks = new Observation("adapler-examples");
         Dataset<Row> input = CorpusReader.spreadCounted(spark, o, selected, progress);
-        Dataset<Row> scored = scoreRows(input, o, etaScale, progress.rowsScored());
+        Dataset<Row> scored = ScoredRows.score(input, o, etaScale, progress.rowsScored());
         Dataset<Row> observed = RunMetrics.observe(scored, observation, layers);
         if (examples) {
           observed = ExampleRows.observe(observed, picks, o, labels);
         }
-        observed.select(outputColumns(o, scored)).write().mode(o.mode()).parquet(o.output());
-        total = metricsOf(spark, observation, o.output(), out);
+        observed.select(ScoredRows.outputColumns(o, scored)).write().mode(o.mode())
+            .parquet(o.output());
+        total = RunMetrics.awaitAfterWrite(spark, observation, o.output(), out);
         scoredNow = total;
         if (examples && !total.isEmpty()) { // Spark reports both observations together
-          picked = ExampleRows.await(picks, labels, SUMMARY_WAIT);
+          picked = ExampleRows.await(picks, labels, RunMetrics.WAIT);
         }
       }
     }
@@ -195,82 +202,9 @@ public final class ScoringJob {
     }
   }
 
-  /**
-   * Scores the rows at the eta scale; malformed input records (json, csv) become ERROR rows
-   * that say so.
-   *
-   * @param rowsScored the progress report's row counter, or null
-   */
-  static Dataset<Row> scoreRows(Dataset<Row> input, JobOptions o, float etaScale,
-      LongAccumulator rowsScored) throws BundleLoadException {
-    Dataset<Row> scored = AdaplerScoring.score(input, scoreOptions(o).withEtaScaleOr(etaScale),
-        rowsScored);
-    return MalformedRecords.present(input) ? MalformedRecords.markErrors(scored, o.inputFormat())
-        : scored;
-  }
-
-  /**
-   * The output's columns: the id, the pass-through columns, the scoring columns, the rationale
-   * when asked for, and the raw text of malformed records when the input format has such a
-   * notion.
-   */
-  static Column[] outputColumns(JobOptions o, Dataset<Row> scored) {
-    Set<String> columns = new LinkedHashSet<>();
-    columns.add(CorpusReader.ID);
-    columns.addAll(o.passThrough());
-    columns.addAll(SCORE_COLUMNS);
-    if (o.rationales()) {
-      columns.add(ScoredColumns.RATIONALE);
-    }
-    if (MalformedRecords.present(scored)) {
-      columns.add(MalformedRecords.COLUMN);
-    }
-    return columns.stream().map(c -> col(c)).toArray(Column[]::new);
-  }
-
-  /**
-   * The observed sums once the write of {@code output} finished. Spark reports them at once;
-   * the wait is bounded so that a plan that never ran the observed node cannot hang the job.
-   */
-  static Map<String, Object> metricsOf(SparkSession spark, Observation observation, String output,
-      PrintStream out) throws InterruptedException {
-    return RunMetrics.await(observation, SUMMARY_WAIT)
-        .orElseGet(() -> noMetrics(spark, output, out));
-  }
-
-  /** The scoring options; the eta scale stays unset (the bundle's default) when not given. */
-  static ScoreOptions scoreOptions(JobOptions o) {
-    ScoreOptions.Builder b = ScoreOptions.builder(o.bundle());
-    if (o.etaScale() != null) {
-      b.optEtaScale(o.etaScale());
-    }
-    return b.optTextColumn(o.textColumn())
-        .optPairColumn(o.pairs() ? o.pairColumn() : null)
-        .optDevice(o.device()).optTaskGpus(o.gpuPerTask())
-        .optAllowCpuFallback(o.allowCpuFallback())
-        .optIntraOpThreads(o.intraOpThreads()).optTokenBudget(o.tokenBudget())
-        .optMaxBatchRows(o.maxBatchRows()).optChunkRows(o.chunkRows())
-        .optMaxTextChars(o.maxTextChars()).optRationales(o.rationales()).build();
-  }
-
   /** The summary directory sits beside the output, so Parquet readers never see it. */
   static String summaryDir(String output) {
     String trimmed = output.replaceAll("/+$", "");
     return trimmed + "_summary";
-  }
-
-  /**
-   * What to do when Spark never reported the summary: an empty output needs no figures (all
-   * zero); for any other output, say so rather than print a wrong summary.
-   */
-  private static Map<String, Object> noMetrics(SparkSession spark, String output,
-      PrintStream out) {
-    if (spark.read().parquet(output).isEmpty()) {
-      out.println("[adapler] Spark reported no summary figures for the empty output; all zero");
-      return Map.of();
-    }
-    throw new IllegalStateException("Spark did not report the run summary within "
-        + SUMMARY_WAIT.toSeconds() + " s after the write finished; the output " + output
-        + " is written, the summary is not");
   }
 }

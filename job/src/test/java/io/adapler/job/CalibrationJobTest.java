@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.adapler.job.options.CalibrationOptions;
 import io.adapler.udf.bundle.BundleLoader;
 import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.flops.FlopsModel;

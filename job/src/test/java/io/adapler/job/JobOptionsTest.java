@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.adapler.job.input.InputFormatProbe;
+import io.adapler.job.options.JobOption;
+import io.adapler.job.options.JobOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

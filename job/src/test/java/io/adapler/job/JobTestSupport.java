@@ -15,13 +15,13 @@ import java.nio.file.Paths;
 import org.apache.spark.sql.SparkSession;
 
 /** Paths, the shared local session and an in-process job runner for the job's tests. */
-final class JobTestSupport {
+public final class JobTestSupport {
   private static SparkSession spark;
 
   private JobTestSupport() {}
 
   /** The repository root, found by walking up to the directory holding samples/. */
-  static Path root() {
+  public static Path root() {
     for (Path at = Paths.get("").toAbsolutePath(); at != null; at = at.getParent()) {
       if (Files.isDirectory(at.resolve("samples/models/tiny-random"))) {
         return at;
@@ -31,16 +31,16 @@ final class JobTestSupport {
         + Paths.get("").toAbsolutePath());
   }
 
-  static String tinyBundle() {
+  public static String tinyBundle() {
     return root().resolve("samples/models/tiny-random").toString();
   }
 
-  static String sampleCorpus() {
+  public static String sampleCorpus() {
     return root().resolve("samples/data/spam-assassin-sample.jsonl").toString();
   }
 
   /** One local[2] session for all job tests, on loopback; ScoringJob picks it up. */
-  static synchronized SparkSession spark() {
+  public static synchronized SparkSession spark() {
     if (spark == null) {
       spark = SparkSession.builder().master("local[2]").appName("adapler-job-test")
           .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
@@ -54,7 +54,7 @@ final class JobTestSupport {
    * Stops the shared session: for integration tests, which share their JVM with others that
    * start (and stop) sessions of their own.
    */
-  static synchronized void stopSpark() {
+  public static synchronized void stopSpark() {
     if (spark != null) {
       spark.stop();
       spark = null;
@@ -62,15 +62,15 @@ final class JobTestSupport {
   }
 
   /** The runtime the job's executors use, for direct comparisons. */
-  static AdaplerRuntime runtime(String bundle) throws Exception {
+  public static AdaplerRuntime runtime(String bundle) throws Exception {
     return RuntimeRegistry.shared().get(BundleLoader.shared().load(bundle),
         RuntimeOptions.defaults());
   }
 
   /** What one in-process run printed and returned. */
-  record Run(int exitCode, String out, String err) {}
+  public record Run(int exitCode, String out, String err) {}
 
-  static Run run(String... args) {
+  public static Run run(String... args) {
     spark();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -79,7 +79,7 @@ final class JobTestSupport {
     return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  static Run runOk(String... args) {
+  public static Run runOk(String... args) {
     Run r = run(args);
     assertEquals(0, r.exitCode(), () -> "job failed:\n" + r.err() + "\n" + r.out());
     return r;

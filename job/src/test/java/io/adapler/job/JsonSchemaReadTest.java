@@ -3,6 +3,8 @@ package io.adapler.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.adapler.job.input.CorpusReader;
+import io.adapler.job.input.JsonHead;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.calibration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -21,7 +21,7 @@ import org.apache.hadoop.fs.Path;
  * calibration's data, criterion and curve in its provenance. The graph and tokenizer are copied
  * unchanged, so their checksums still hold.
  */
-final class CalibratedBundle {
+public final class CalibratedBundle {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -36,7 +36,8 @@ final class CalibratedBundle {
    * @param mode the job's save mode: the target must not exist unless it is "overwrite"
    * @return the target path
    */
-  static String write(ModelBundle source, String target, CalibrationReport report, String mode,
+  public static String write(ModelBundle source, String target, CalibrationReport report,
+      String mode,
       Configuration conf) throws IOException {
     CurvePoint p = report.recommended();
     if (p == null) {

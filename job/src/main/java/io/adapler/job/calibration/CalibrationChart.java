@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.calibration;
 
 import io.adapler.job.chart.TradeoffChart;
 import io.adapler.udf.calibration.Criterion;

@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.calibration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -28,13 +28,14 @@ import org.apache.hadoop.fs.Path;
  * @param recommended the picked point, or null when no point meets the criterion
  * @param seconds wall time of the sweep
  */
-record CalibrationReport(String bundle, String input, String labelColumn, Criterion criterion,
+public record CalibrationReport(String bundle, String input, String labelColumn,
+    Criterion criterion,
     CalibrationCurve curve, CurvePoint recommended, double seconds) {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** Writes both files into the directory (any Hadoop FileSystem); returns the JSON's path. */
-  Path write(String dir, Configuration conf) throws IOException {
+  public Path write(String dir, Configuration conf) throws IOException {
     Path base = new Path(dir);
     FileSystem fs = base.getFileSystem(conf);
     Path json = new Path(base, "calibration.json");
@@ -79,7 +80,7 @@ record CalibrationReport(String bundle, String input, String labelColumn, Criter
   }
 
   /** The printed table and recommendation. */
-  String toText() {
+  public String toText() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "rows             %,d labelled rows scored at %d eta "
         + "scales in %.1f s; left out: %s%n", curve.rows(), curve.points().size(), seconds,

@@ -6,9 +6,10 @@ import java.util.Optional;
 
 /**
  * Places texts next to the things they name so that none overlaps another text or a marker,
- * crosses a drawn line, or leaves the area they belong to. Each text tries a fixed list of positions around its anchor
- * (above, below, right, left, then the diagonals, then twice as far); the first that is free
- * wins, and a text with no free position is left out (the table beside the chart has it).
+ * crosses a drawn line, or leaves the area they belong to. Each text tries a fixed list of
+ * positions around its anchor (above, below, right, left, then the diagonals, then twice as
+ * far); the first that is free wins, and a text with no free position is left out (the table
+ * beside the chart has it).
  */
 final class LabelPlacer {
   private static final double PAD = 2;

@@ -1,8 +1,10 @@
-package io.adapler.job;
+package io.adapler.job.input;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.when;
 
+import io.adapler.job.options.JobOptions;
+import io.adapler.job.progress.ProgressReporter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,9 +29,9 @@ import org.apache.spark.sql.types.StructType;
  * Reads the corpus and keeps only what the job needs: the id, the text column(s) and the
  * pass-through columns. Checks that every named column exists before any task runs.
  */
-final class CorpusReader {
+public final class CorpusReader {
   /** The id column of the output. */
-  static final String ID = "id";
+  public static final String ID = "id";
 
   private CorpusReader() {}
 
@@ -42,7 +44,7 @@ final class CorpusReader {
    *
    * @throws IllegalArgumentException when a named column is not in the input
    */
-  static Dataset<Row> select(SparkSession spark, JobOptions o, boolean withId) {
+  public static Dataset<Row> select(SparkSession spark, JobOptions o, boolean withId) {
     boolean tracked = MalformedRecords.tracked(o.inputFormat());
     Dataset<Row> raw = tracked
         ? reader(spark, o).schema(CorpusSchema.forReading(schemaToRead(spark, o), o))
@@ -85,7 +87,7 @@ final class CorpusReader {
    * input has fewer than {@value #TASKS_PER_CORE} partitions per core, into exactly that many
    * (round-robin, so the tasks get as many rows each); else as read.
    */
-  static Dataset<Row> spread(SparkSession spark, JobOptions o, Dataset<Row> selected) {
+  public static Dataset<Row> spread(SparkSession spark, JobOptions o, Dataset<Row> selected) {
     return spreads(spark, o, selected) ? repartition(spark, o, selected) : selected;
   }
 
@@ -93,7 +95,7 @@ final class CorpusReader {
    * {@link #spread}, with the rows counted for the progress report: by the stage that reads and
    * shuffles them when there is a shuffle, else by the report's own count job.
    */
-  static Dataset<Row> spreadCounted(SparkSession spark, JobOptions o, Dataset<Row> selected,
+  public static Dataset<Row> spreadCounted(SparkSession spark, JobOptions o, Dataset<Row> selected,
       ProgressReporter progress) {
     if (spreads(spark, o, selected)) {
       return repartition(spark, o, progress.countWhileShuffling(selected));
@@ -152,7 +154,7 @@ final class CorpusReader {
   }
 
   /** Records read to check the named columns before reading json with the options' schema. */
-  static final int SAMPLE_RECORDS = 1000;
+  public static final int SAMPLE_RECORDS = 1000;
 
   private static DataFrameReader reader(SparkSession spark, JobOptions o) {
     DataFrameReader reader = spark.read().format(o.inputFormat());

@@ -1,5 +1,6 @@
-package io.adapler.job;
+package io.adapler.job.input;
 
+import io.adapler.job.options.JobOptions;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.spark.sql.types.DataTypes;

@@ -1,5 +1,6 @@
-package io.adapler.job;
+package io.adapler.job.input;
 
+import io.adapler.job.options.JobOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -21,14 +22,14 @@ import org.apache.hadoop.util.functional.RemoteIterators;
  * with Spark's "is not a Parquet file". Anything else stays Parquet, as before (partitioned
  * datasets, whose files sit in subdirectories, among them).
  */
-final class InputFormatProbe {
+public final class InputFormatProbe {
   private InputFormatProbe() {}
 
   /**
    * Returns the options with the format the files name, saying so on {@code out} when it is not
    * the default; the options themselves when their format was named or the files do not say.
    */
-  static JobOptions settle(JobOptions o, Configuration conf, PrintStream out) {
+  public static JobOptions settle(JobOptions o, Configuration conf, PrintStream out) {
     if (o.inputFormatNamed()) {
       return o;
     }

@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.input;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +24,7 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
  * inference over it, which reads the sample again) and about a second before the scoring: a
  * fifth of a 6,000-mail run at the shipped model's trained point.
  */
-final class JsonHead {
+public final class JsonHead {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private JsonHead() {}

@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.input;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -18,9 +18,9 @@ import org.apache.spark.sql.Row;
  * puts the raw record in its corrupt-record column; the job carries that column to the output
  * as {@link #COLUMN}, keeps the record's text away from the model and marks the row ERROR.
  */
-final class MalformedRecords {
+public final class MalformedRecords {
   /** The output column with the raw record of a malformed row; null for well-formed rows. */
-  static final String COLUMN = "malformed_record";
+  public static final String COLUMN = "malformed_record";
   /**
    * The reader's corrupt-record column: a name of our own, so that an input field called
    * {@code _corrupt_record} (Spark's default) is read as an ordinary column.
@@ -51,7 +51,7 @@ final class MalformedRecords {
    * Marks the malformed rows of a scored Dataset (which has {@link #COLUMN}) as ERROR with
    * {@link #error}. Their text was nulled before scoring, so the scorer said NULL.
    */
-  static Dataset<Row> markErrors(Dataset<Row> scored, String inputFormat) {
+  public static Dataset<Row> markErrors(Dataset<Row> scored, String inputFormat) {
     Column malformed = col(COLUMN).isNotNull();
     return scored
         .withColumn(ScoredColumns.STATUS,
@@ -61,7 +61,7 @@ final class MalformedRecords {
   }
 
   /** Returns whether a Dataset's columns include {@link #COLUMN}. */
-  static boolean present(Dataset<Row> rows) {
+  public static boolean present(Dataset<Row> rows) {
     return List.of(rows.columns()).contains(COLUMN);
   }
 }

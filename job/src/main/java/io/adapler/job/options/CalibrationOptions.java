@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.options;
 
 import io.adapler.udf.calibration.Criterion;
 import java.util.ArrayList;
@@ -118,7 +118,7 @@ public record CalibrationOptions(JobOptions job, String labelColumn, float[] sca
   }
 
   /** Returns the text {@code --help} prints. */
-  static String helpText() {
+  public static String helpText() {
     return "Usage: submit.sh calibrate --input PATH --label-column COL --bundle PATH --output DIR "
         + "[options]\n\n"
         + "Scores a labelled sample at a grid of eta scales in one pass and writes the speed/\n"

@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.options;
 
 /**
  * Every option of the job: its flag, default and documentation, in the order {@code --help}

@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.options;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -162,7 +162,7 @@ public record JobOptions(
   }
 
   /** These options reading the input as {@code format} (named: the files said so). */
-  JobOptions withInputFormat(String format) {
+  public JobOptions withInputFormat(String format) {
     return new JobOptions(input, format, csvHeader, textColumn, pairColumn, idColumn,
         passThrough, output, mode, partitions, bundle, etaScale, device, gpuPerTask,
         allowCpuFallback, intraOpThreads, tokenBudget, maxBatchRows, chunkRows, maxTextChars,
@@ -174,7 +174,7 @@ public record JobOptions(
    * corpus/*.jsonl}), or null when it names none, as for a directory. Without it a JSON Lines
    * file read as Parquet failed with Spark's "is not a Parquet file" deep in a task.
    */
-  static String formatOfExtension(String path) {
+  public static String formatOfExtension(String path) {
     String name = path.strip().toLowerCase(Locale.ROOT);
     name = name.substring(name.lastIndexOf('/') + 1);
     // Spark's text-based readers decompress these by their suffix: corpus.jsonl.gz is json.

@@ -1,8 +1,9 @@
-package io.adapler.job;
+package io.adapler.job.output;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.adapler.job.report.RunMetrics;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,8 +34,9 @@ import org.apache.hadoop.fs.Path;
  * hidden name and renamed, so a reader sees all of it or nothing. Spark readers skip names
  * that start with {@code _} or {@code .}, so none of the bookkeeping shows up in the data.
  */
-final class PartStore {
-  static final String DIR = "_adapler_parts";
+public final class PartStore {
+  /** The directory inside the output that holds the parts' bookkeeping. */
+  public static final String DIR = "_adapler_parts";
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -1,11 +1,17 @@
-package io.adapler.job;
+package io.adapler.job.output;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import io.adapler.job.PartStore.PartCommit;
+import io.adapler.job.output.PartStore.PartCommit;
+import io.adapler.job.input.CorpusReader;
+import io.adapler.job.options.JobOptions;
+import io.adapler.job.progress.ProgressReporter;
+import io.adapler.job.report.ExampleRows;
+import io.adapler.job.report.PartsSummary;
+import io.adapler.job.report.RunMetrics;
 import io.adapler.udf.bundle.BundleLoadException;
 import io.adapler.udf.bundle.ModelBundle;
 import java.io.IOException;
@@ -30,7 +36,7 @@ import org.apache.spark.sql.SparkSession;
  * summary sums ({@link PartStore}). Whatever an attempt killed midway left of an uncommitted
  * part is deleted before the part is redone.
  */
-final class PartedRun {
+public final class PartedRun {
   /**
    * What the run added up.
    *
@@ -39,7 +45,7 @@ final class PartedRun {
    * @param parts how many parts were skipped and scored
    * @param examples the summary page's example rows, chosen among the parts this run scored
    */
-  record Result(Map<String, Object> total, Map<String, Object> scoredNow, PartsSummary parts,
+  public record Result(Map<String, Object> total, Map<String, Object> scoredNow, PartsSummary parts,
       List<ExampleRows.Candidate> examples) {}
 
   private final SparkSession spark;
@@ -52,7 +58,8 @@ final class PartedRun {
   private final List<ExampleRows.Candidate> picked = new ArrayList<>();
   private final int labels;
 
-  PartedRun(SparkSession spark, JobOptions o, int layers, int labels, float etaScale,
+  /** A run of the job's options over the output directory, printing to {@code out}. */
+  public PartedRun(SparkSession spark, JobOptions o, int layers, int labels, float etaScale,
       PrintStream out, ProgressReporter progress) throws IOException {
     this.labels = labels;
     this.progress = progress;
@@ -70,7 +77,8 @@ final class PartedRun {
    * @param input the corpus as {@link CorpusReader} read it
    * @throws OutputConflictException when the output holds a run with other options
    */
-  Result run(Dataset<Row> input, ModelBundle bundle) throws IOException, BundleLoadException {
+  public Result run(Dataset<Row> input, ModelBundle bundle)
+      throws IOException, BundleLoadException {
     start(RunFingerprint.of(o, bundle, etaScale, input));
     int n = o.parts();
     Set<String> present = store.outputFiles();
@@ -137,7 +145,7 @@ final class PartedRun {
     Dataset<Row> rows = input.filter(
         pmod(xxhash64(col(CorpusReader.ID)), lit(o.parts())).equalTo(k - 1));
     Observation observation = new Observation("adapler-part-" + k);
-    Dataset<Row> scored = ScoringJob.scoreRows(rows, o, etaScale,
+    Dataset<Row> scored = ScoredRows.score(rows, o, etaScale,
         progress.rowsScored());
     Dataset<Row> observed = RunMetrics.observe(scored, observation, layers);
     Observation picks = new Observation("adapler-examples-" + k);
@@ -147,12 +155,12 @@ final class PartedRun {
     }
     spark.sparkContext().setJobDescription("adapler part " + k + "/" + o.parts());
     try {
-      observed.select(ScoringJob.outputColumns(o, scored)).write().mode("overwrite")
+      observed.select(ScoredRows.outputColumns(o, scored)).write().mode("overwrite")
           .parquet(store.tempDir(k));
       Map<String, Object> metrics = new LinkedHashMap<>(
-          ScoringJob.metricsOf(spark, observation, store.tempDir(k), out));
+          RunMetrics.awaitAfterWrite(spark, observation, store.tempDir(k), out));
       if (examples && !metrics.isEmpty()) {
-        picked.addAll(ExampleRows.await(picks, labels, ScoringJob.SUMMARY_WAIT));
+        picked.addAll(ExampleRows.await(picks, labels, RunMetrics.WAIT));
       }
       List<String> files = store.moveIn(k);
       PartCommit c = new PartCommit(k, o.parts(), files, metrics,

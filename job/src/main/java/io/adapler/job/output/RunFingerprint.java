@@ -1,5 +1,7 @@
-package io.adapler.job;
+package io.adapler.job.output;
 
+import io.adapler.job.input.CorpusReader;
+import io.adapler.job.options.JobOptions;
 import io.adapler.udf.bundle.ModelBundle;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

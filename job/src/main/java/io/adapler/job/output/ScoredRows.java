@@ -1,7 +1,10 @@
-package io.adapler.job;
+package io.adapler.job.output;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.adapler.job.input.CorpusReader;
+import io.adapler.job.input.MalformedRecords;
+import io.adapler.job.options.JobOptions;
 import io.adapler.udf.bundle.BundleLoadException;
 import io.adapler.udf.spark.AdaplerScoring;
 import io.adapler.udf.spark.ScoreOptions;

@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.progress;
 
 import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;

@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.progress;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import org.apache.spark.util.LongAccumulator;
  * {@link #countWhileShuffling} returns, close at the end. A reporter started with
  * {@code everySeconds <= 0} does nothing and costs nothing.
  */
-final class ProgressReporter implements AutoCloseable {
+public final class ProgressReporter implements AutoCloseable {
   /** How long close waits for the listener bus to deliver the last task ends. */
   private static final long DRAIN_MILLIS = 10_000;
   /** The shortest span of the rate, in seconds. */
@@ -79,12 +79,12 @@ final class ProgressReporter implements AutoCloseable {
    * Starts reporting; {@code everySeconds <= 0} returns a reporter that does nothing: no
    * listener, no counter, no count job.
    */
-  static ProgressReporter start(SparkContext sc, int everySeconds, PrintStream out) {
+  public static ProgressReporter start(SparkContext sc, int everySeconds, PrintStream out) {
     return new ProgressReporter(sc, everySeconds, out);
   }
 
   /** The counter to give the scorer, or null when progress is off. */
-  LongAccumulator rowsScored() {
+  public LongAccumulator rowsScored() {
     return rowsScored;
   }
 
@@ -92,7 +92,7 @@ final class ProgressReporter implements AutoCloseable {
    * Counts the rows to score in the background, in a job group of its own that close cancels
    * if the scoring ends first. A failed count only leaves the total unknown.
    */
-  void expect(Dataset<?> input) {
+  public void expect(Dataset<?> input) {
     if (tally == null) {
       return;
     }
@@ -118,7 +118,7 @@ final class ProgressReporter implements AutoCloseable {
    * job of {@link #expect} read all of it again, on the same cores, while the driver planned).
    * Per-partition counts of successful tasks, so a rerun task does not count twice.
    */
-  Dataset<Row> countWhileShuffling(Dataset<Row> rows) {
+  public Dataset<Row> countWhileShuffling(Dataset<Row> rows) {
     if (tally == null) {
       return rows;
     }
@@ -137,7 +137,7 @@ final class ProgressReporter implements AutoCloseable {
   }
 
   /** Rows of parts an earlier run committed: scored, but not by this run (not in the rate). */
-  void alreadyScored(long rows) {
+  public void alreadyScored(long rows) {
     earlier.addAndGet(rows);
   }
 

@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.progress;
 
 import java.util.HashMap;
 import java.util.HashSet;

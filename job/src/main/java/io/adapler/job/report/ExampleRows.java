@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.report;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -8,6 +8,8 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.adapler.job.input.CorpusReader;
+import io.adapler.job.options.JobOptions;
 import io.adapler.udf.spark.RowStatus;
 import io.adapler.udf.spark.ScoredColumns;
 import java.time.Duration;
@@ -32,7 +34,7 @@ import org.apache.spark.sql.types.DataTypes;
  * Ties go to the larger id (most) or the smaller (least, picked), so the choice does not
  * depend on partitioning. Only the chosen rows' id and text reach the driver.
  */
-final class ExampleRows {
+public final class ExampleRows {
   /** Labels beyond this many (in the bundle's order) get no examples. */
   static final int MAX_LABELS = 6;
 
@@ -63,7 +65,7 @@ final class ExampleRows {
    * @param flopsSpeedup its FLOPs speedup in the output
    * @param pick the hash that orders {@link Kind#PICKED}
    */
-  record Candidate(Kind kind, int labelIndex, String id, String text, String pair,
+  public record Candidate(Kind kind, int labelIndex, String id, String text, String pair,
       double flopsSpeedup, long pick) {}
 
   private ExampleRows() {}
@@ -74,7 +76,7 @@ final class ExampleRows {
    * @param scored the scored rows, with the text (and pair) column
    * @param labels the bundle's number of labels
    */
-  static Dataset<Row> observe(Dataset<Row> scored, Observation observation, JobOptions o,
+  public static Dataset<Row> observe(Dataset<Row> scored, Observation observation, JobOptions o,
       int labels) {
     Column id = col(CorpusReader.ID).cast(DataTypes.StringType);
     Column pick = xxhash64(id);
@@ -100,7 +102,7 @@ final class ExampleRows {
    *
    * @param labels the bundle's number of labels
    */
-  static List<Candidate> await(Observation observation, int labels, Duration timeout)
+  public static List<Candidate> await(Observation observation, int labels, Duration timeout)
       throws InterruptedException {
     Optional<Map<String, Object>> m = RunMetrics.await(observation, timeout);
     return m.map(values -> of(values, labels)).orElse(List.of());
@@ -124,7 +126,7 @@ final class ExampleRows {
    * Merges the choices of several writes (the parts of a {@code --parts} run) by the same
    * rules the aggregates follow, so the result is what one write over all of them picks.
    */
-  static List<Candidate> merge(List<Candidate> all) {
+  public static List<Candidate> merge(List<Candidate> all) {
     Map<String, Candidate> best = new LinkedHashMap<>();
     for (Candidate c : all) {
       best.merge(c.kind() + "/" + c.labelIndex(), c, ExampleRows::better);

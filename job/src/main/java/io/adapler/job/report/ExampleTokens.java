@@ -1,6 +1,6 @@
-package io.adapler.job;
+package io.adapler.job.report;
 
-import io.adapler.job.ExampleRows.Candidate;
+import io.adapler.job.report.ExampleRows.Candidate;
 import io.adapler.udf.bundle.BundleLoadException;
 import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.runtime.AdaplerRuntime;
@@ -23,7 +23,7 @@ import java.util.List;
  * exported before {@code token_layers} existed still says which pieces reached the last
  * layer ({@code kept_positions}); the others are then {@link #UNKNOWN}.
  */
-final class ExampleTokens {
+public final class ExampleTokens {
   /** The layers of a piece that was dropped at a layer the graph does not say. */
   static final int UNKNOWN = -1;
 
@@ -50,7 +50,7 @@ final class ExampleTokens {
    * @param flopsSpeedup the FLOPs speedup of this scoring
    * @param pieces the word pieces in token order, special tokens left out
    */
-  record Example(Candidate row, String label, float probability, int inputLength,
+  public record Example(Candidate row, String label, float probability, int inputLength,
       int[] layerLengths, boolean truncated, double flopsSpeedup, List<Piece> pieces) {
 
     /** Whether this scoring agrees with the output row (it does, unless devices differ). */
@@ -67,7 +67,7 @@ final class ExampleTokens {
    * @return one example per candidate, in the same order; empty when the graph reports
    *     neither token layers nor kept positions
    */
-  static List<Example> score(List<Candidate> rows, ModelBundle bundle, float etaScale)
+  public static List<Example> score(List<Candidate> rows, ModelBundle bundle, float etaScale)
       throws BundleLoadException, InferenceException {
     if (rows.isEmpty() || !bundle.manifest().hasKeptPositions()) {
       return List.of();

@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.report;
 
 /**
  * Makes any string safe as HTML text or attribute value: the five markup characters become

@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.report;
 
 /**
  * How a run with {@code --parts} got to its output: how many parts were already committed by

@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.report;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -7,9 +7,12 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.adapler.job.input.MalformedRecords;
+import io.adapler.job.options.JobOptions;
 import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.spark.RowStatus;
 import io.adapler.udf.spark.ScoredColumns;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +26,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import scala.jdk.javaapi.FutureConverters;
 
 /**
@@ -32,14 +36,17 @@ import scala.jdk.javaapi.FutureConverters;
  * made of them. Every one is a plain sum, so the sums of parts add up to the sums of the whole:
  * that is what lets a resumed run report on the whole output.
  */
-final class RunMetrics {
+public final class RunMetrics {
+  /** How long to wait for the summary's figures after the write, which Spark reports at once. */
+  public static final Duration WAIT = Duration.ofSeconds(60);
+
   private RunMetrics() {}
 
   /**
    * Returns the scored rows with the metrics attached to {@code observation}; they are there
    * once an action over the returned dataset finished.
    */
-  static Dataset<Row> observe(Dataset<Row> scored, Observation observation, int layers) {
+  public static Dataset<Row> observe(Dataset<Row> scored, Observation observation, int layers) {
     List<Column> metrics = new ArrayList<>();
     for (RowStatus s : RowStatus.values()) {
       metrics.add(sum(when(col(ScoredColumns.STATUS).equalTo(s.name()), 1).otherwise(0))
@@ -64,7 +71,7 @@ final class RunMetrics {
    * FLOPs) is added as doubles. A missing or null value counts as zero (Spark's sum over no
    * rows is null).
    */
-  static Map<String, Object> plus(Map<String, Object> a, Map<String, Object> b) {
+  public static Map<String, Object> plus(Map<String, Object> a, Map<String, Object> b) {
     Map<String, Object> out = new LinkedHashMap<>(a);
     b.forEach((key, value) -> out.merge(key, value == null ? 0L : value, RunMetrics::add));
     out.replaceAll((key, value) -> value == null ? 0L : value);
@@ -78,7 +85,7 @@ final class RunMetrics {
    * @return the figures by name (a sum over no rows is absent or null), or empty on timeout
    * @throws IllegalStateException when the observed query failed
    */
-  static Optional<Map<String, Object>> await(Observation observation, Duration timeout)
+  public static Optional<Map<String, Object>> await(Observation observation, Duration timeout)
       throws InterruptedException {
     try {
       FutureConverters.asJava(observation.future()).toCompletableFuture()
@@ -96,7 +103,8 @@ final class RunMetrics {
    * Turns the sums into the run summary: {@code m} over the whole output, {@code now} over
    * what this run scored (the throughput), at the eta scale the rows were scored at.
    */
-  static RunSummary summarize(Map<String, Object> m, Map<String, Object> now, PartsSummary parts,
+  public static RunSummary summarize(Map<String, Object> m, Map<String, Object> now,
+      PartsSummary parts,
       JobOptions o, ModelBundle bundle, int layers, float etaScale, double seconds) {
     long rows = num(m, "rows");
     Map<String, Long> counts = new LinkedHashMap<>();
@@ -138,5 +146,31 @@ final class RunMetrics {
   private static double dbl(Map<String, Object> m, String key) {
     Object v = m.get(key);
     return v == null ? 0 : ((Number) v).doubleValue();
+  }
+
+  /**
+   * The observed sums once the write of {@code output} finished. Spark reports them at once;
+   * the wait is bounded so that a plan that never ran the observed node cannot hang the job.
+   */
+  public static Map<String, Object> awaitAfterWrite(SparkSession spark, Observation observation,
+      String output,
+      PrintStream out) throws InterruptedException {
+    return await(observation, WAIT)
+        .orElseGet(() -> noMetrics(spark, output, out));
+  }
+
+  /**
+   * What to do when Spark never reported the summary: an empty output needs no figures (all
+   * zero); for any other output, say so rather than print a wrong summary.
+   */
+  private static Map<String, Object> noMetrics(SparkSession spark, String output,
+      PrintStream out) {
+    if (spark.read().parquet(output).isEmpty()) {
+      out.println("[adapler] Spark reported no summary figures for the empty output; all zero");
+      return Map.of();
+    }
+    throw new IllegalStateException("Spark did not report the run summary within "
+        + WAIT.toSeconds() + " s after the write finished; the output " + output
+        + " is written, the summary is not");
   }
 }

@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;

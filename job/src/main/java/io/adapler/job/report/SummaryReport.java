@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -39,7 +39,8 @@ public final class SummaryReport {
    * @param examples the section's HTML ({@link TokenHeatmap#section}), or "" for none
    * @return the path of the JSON file
    */
-  static Path write(RunSummary s, String css, String examples, String dir, Configuration conf)
+  public static Path write(RunSummary s, String css, String examples, String dir,
+      Configuration conf)
       throws IOException {
     Path base = new Path(dir);
     FileSystem fs = base.getFileSystem(conf);

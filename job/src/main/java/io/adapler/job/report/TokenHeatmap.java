@@ -1,7 +1,7 @@
-package io.adapler.job;
+package io.adapler.job.report;
 
-import io.adapler.job.ExampleTokens.Example;
-import io.adapler.job.ExampleTokens.Piece;
+import io.adapler.job.report.ExampleTokens.Example;
+import io.adapler.job.report.ExampleTokens.Piece;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,7 +15,7 @@ import java.util.Map;
  * the first layer, {@code tL} reached the last), a legend, and the row's figures. All text is
  * escaped ({@link HtmlText}); the styles are inline CSS, so the page needs nothing else.
  */
-final class TokenHeatmap {
+public final class TokenHeatmap {
   /** Characters of one text shown at most; the rest is summarised in one line. */
   static final int MAX_CHARS = 3000;
   /** A character no word piece covers (whitespace, control characters). */
@@ -30,7 +30,7 @@ final class TokenHeatmap {
   }
 
   /** The style rules of the heat map for a model of {@code layers} layers. */
-  static String css(int layers) {
+  public static String css(int layers) {
     StringBuilder sb = new StringBuilder(".ex{margin:0 0 1.4em;max-width:70em}"
         + ".ex .meta{color:#555;font-size:90%;margin:.2em 0}"
         + ".ex .txt{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.7;"
@@ -72,7 +72,7 @@ final class TokenHeatmap {
    * @param layers the model's number of layers
    * @param exact whether the graph said every piece's layers (else only the last layer's)
    */
-  static String section(List<Example> examples, int layers, boolean exact) {
+  public static String section(List<Example> examples, int layers, boolean exact) {
     StringBuilder sb = new StringBuilder("<h2>Example rows</h2>\n");
     sb.append("<p class=\"legend\">Each word piece is coloured by the number of layers that ran "
         + "on it: ");

@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.input;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

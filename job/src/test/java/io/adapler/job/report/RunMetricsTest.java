@@ -1,4 +1,4 @@
-package io.adapler.job;
+package io.adapler.job.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,9 +1,9 @@
-package io.adapler.job;
+package io.adapler.job.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.adapler.job.ExampleTokens.Piece;
+import io.adapler.job.report.ExampleTokens.Piece;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
