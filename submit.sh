@@ -98,7 +98,7 @@ fi
 opens=$(cat "$root/conf/java17-opens.txt")
 # The local JVM's heap and JIT (conf/local-jvm-options.txt; $JAVA_OPTS replaces them): C1 only,
 # since C2 spent ~10 core-s compiling Spark in every run while the scoring is native code
-# (README, "Where the job's time goes"); the bench's job section reads the same file.
+# (docs/operations.md); the bench's job section reads the same file.
 jvm_opts=${JAVA_OPTS:-$(cat "$root/conf/local-jvm-options.txt")}
 # shellcheck disable=SC2086
 exec java $jvm_opts $opens -Dai.djl.offline=true \

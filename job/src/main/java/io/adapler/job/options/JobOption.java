@@ -72,7 +72,7 @@ public enum JobOption {
           + "(AdapLeR's rationale), as array<struct<token, start, end, segment>>, where "
           + "text.substring(start, end) is the piece's text and segment says which text (0 "
           + "the text column, 1 the pair column); null for rows that are not OK. Off: the "
-          + "column is absent. Costs a little throughput (README, Output)."),
+          + "column is absent. Costs a little throughput (docs/output.md)."),
   SUMMARY("summary", "true",
       "Write summary.json and summary.html next to the output and print the summary."),
   SUMMARY_EXAMPLES("summary-examples", "true",

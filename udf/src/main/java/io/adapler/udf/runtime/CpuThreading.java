@@ -7,7 +7,7 @@ package io.adapler.udf.runtime;
  * executor core, all sharing the executor's runtime, so the default gives each call one
  * intra-op thread: the task threads themselves provide the parallelism and nothing is
  * oversubscribed. A single caller that owns the machine (a notebook) may gain from {@link
- * #forCores}. Measured by {@code ./bench.sh} (threading section, README) on the all-MiniLM
+ * #forCores}. Measured by {@code ./bench.sh} (threading section, docs/benchmarks.md) on the all-MiniLM
  * spam bundle, 2 cores, 1000 mails: with 2 concurrent callers, 2 intra-op threads gave 0.74x and
  * 0.81x the throughput of 1 (two runs); a single caller with 2 threads reached only 0.75-0.97x
  * of two callers with 1 thread each.

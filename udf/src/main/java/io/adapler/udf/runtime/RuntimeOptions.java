@@ -31,7 +31,7 @@ public record RuntimeOptions(
    * batch, fewer long ones when tokens are removed. Each {@code session.run} streams every
    * weight matrix once, and once AdapLeR has dropped most tokens a row's few activations no
    * longer pay for that: batching rows amortizes it. Measured through the job on 2 cores (all
-   * 6,046 SpamAssassin mails, the shipped model, README "Against a fair baseline"): against a
+   * 6,046 SpamAssassin mails, the shipped model, docs/benchmarks.md): against a
    * budget of 128 (one full-length row per batch, the default before), 1.34x the rows/s at eta
    * scale 1 and 1.06x at 0; 512 and 2048 gave less at eta scale 1. Padding (each layer is cut
    * to the batch's longest kept row) costs less than the weight streaming it saves.
