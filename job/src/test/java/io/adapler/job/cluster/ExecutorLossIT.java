@@ -10,10 +10,7 @@ import io.adapler.job.cluster.ExecutorJvms.ExecutorJvm;
 import io.adapler.job.cluster.ScoredOutput.ScoredRow;
 import io.adapler.job.cluster.SparkLogLines.TaskAttempt;
 import io.adapler.job.cluster.SparkLogLines.TaskLine;
-import io.adapler.job.cluster.StandaloneCluster.ExecutorLog;
-import io.adapler.job.cluster.StandaloneCluster.Submission;
-import io.adapler.job.cluster.StandaloneCluster.WorkerSpec;
-import io.adapler.job.cluster.StandaloneClusterIT.LocalRun;
+import io.adapler.job.cluster.JobUnderTest.LocalRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,9 +24,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Executor loss: while the job's scoring tasks run on the standalone cluster, one executor JVM
@@ -61,6 +58,16 @@ class ExecutorLossIT {
   /** Runs with speculation on, at most, until one of them launched a speculative copy. */
   static final int SPECULATION_RUNS = 3;
 
+  /**
+   * Three hosts to Spark (127.0.0.1 to .3): Spark never runs a speculative copy on the host of
+   * the original attempt, so on one host speculation would mark tasks and run none; and with
+   * three, two hosts still score while the killed executor's replacement starts.
+   */
+  @RegisterExtension
+  static final ClusterExtension CLUSTER = ClusterExtension.of("executor-loss", List.of(
+      WorkerSpec.of(2, "1g").onHost("127.0.0.1"), WorkerSpec.of(2, "1g").onHost("127.0.0.2"),
+      WorkerSpec.of(2, "1g").onHost("127.0.0.3")));
+
   static StandaloneCluster cluster;
   static SparkSession spark;
   static Path corpus;
@@ -68,18 +75,9 @@ class ExecutorLossIT {
   static Map<String, ScoredRow> reference;
 
   @BeforeAll
-  static void startTheClusterAndScoreTheReference() throws Exception {
-    // Three hosts to Spark (127.0.0.1 to .3): Spark never runs a speculative copy on the host
-    // of the original attempt, so on one host speculation would mark tasks and run none; and
-    // with three, two hosts still score while the killed executor's replacement starts.
-    List<WorkerSpec> workers = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      workers.add(WorkerSpec.of(2, "1g").onHost("127.0.0." + i));
-    }
-    cluster = StandaloneCluster.start("executor-loss", workers);
-    spark = SparkSession.builder().master("local[2]").appName("adapler-loss-reference")
-        .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.host", "127.0.0.1").getOrCreate();
+  static void scoreTheReference() throws Exception {
+    cluster = CLUSTER.cluster();
+    spark = CLUSTER.localSpark(2);
     // Parquet, in two files: no schema-inference pass per run, and two reading tasks.
     Path json = cluster.dir().resolve("input/corpus.jsonl");
     inputRows = ScoredOutput.writeCorpus(json, COPIES);
@@ -89,16 +87,11 @@ class ExecutorLossIT {
     // The clean run, in this JVM in local mode while the workers boot: scoring does not
     // depend on the partitioning (the parity tests), so any clean run is the reference.
     Path referenceOutput = cluster.dir().resolve("output/reference");
-    LocalRun local = StandaloneClusterIT.runScoringJobInProcess(jobArgs(referenceOutput));
+    LocalRun local = JobUnderTest.runInProcess(jobArgs(referenceOutput));
     assertEquals(0, local.exitCode(), () -> "reference run failed:\n" + local.err());
     reference = ScoredOutput.read(spark, referenceOutput);
     assertEquals(inputRows, reference.size(), "the reference has one row per input row");
-    cluster.awaitWorkers(Duration.ofSeconds(120));
-  }
-
-  @AfterAll
-  static void stop() {
-    ClusterTeardown.stop(spark, cluster);
+    cluster.awaitWorkers(ClusterExtension.WORKERS_START); // before the kill's clock starts
   }
 
   @Test
@@ -142,19 +135,13 @@ class ExecutorLossIT {
    */
   static LostRun runAndKillAnExecutor(String label, Map<String, String> conf) throws Exception {
     Path output = cluster.dir().resolve("output/" + label);
-    List<String> sparkArgs = new ArrayList<>(StandaloneClusterIT.sparkArgs());
-    Map<String, String> all = new LinkedHashMap<>(Map.of("spark.cores.max", "6")); // 3 x 2
-    all.putAll(conf);
-    all.forEach((k, v) -> {
-      sparkArgs.add("--conf");
-      sparkArgs.add(k + "=" + v);
-    });
+    SubmitConf submitConf = SubmitConf.cluster().with("spark.cores.max", "6").withAll(conf);
     Set<String> oldApps = new TreeSet<>();
     cluster.executorLogs().forEach(e -> oldApps.add(e.appId()));
     ExecutorService background = Executors.newSingleThreadExecutor();
     try {
-      Future<Submission> job = background.submit(() -> cluster.submit(label, sparkArgs,
-          ClusterPaths.jobJar(), jobArgs(output), Duration.ofMinutes(4)));
+      Future<Submission> job = background.submit(() -> CLUSTER.submitJob(label, submitConf,
+          jobArgs(output), Duration.ofMinutes(4)));
       long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       while (System.nanoTime() < deadline) {
         if (job.isDone()) {
@@ -205,8 +192,7 @@ class ExecutorLossIT {
     assertEquals(0, s.exitCode(), s::describe);
     assertTrue(run.runningAfterKill(), "the job was still running after the kill");
 
-    List<String> worker = ClusterPaths.readLines(
-        cluster.dir().resolve("logs/worker-" + victim.worker() + ".log"));
+    List<String> worker = ClusterPaths.readLines(cluster.workerLog(victim.worker()));
     String exec = victim.appId() + "/" + victim.executorId();
     assertTrue(worker.stream().anyMatch(l -> l.contains("Executor " + exec
         + " finished with state EXITED message Command exited with code 137")),

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.adapler.job.cluster.SparkLogLines.LaunchedTask;
 import io.adapler.job.cluster.SparkLogLines.TaskLine;
-import io.adapler.job.cluster.StandaloneCluster.ExecutorLog;
-import io.adapler.job.cluster.StandaloneCluster.Submission;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,50 +15,41 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Stage-level GPU scheduling on the fake-GPU cluster of {@link GpuWiringIT}: the shipped
- * conf/spark-gpu.conf without a job-wide task GPU amount, and {@code --device cuda
- * --gpu-per-task 0.5}. The event log says which stage ran with which resource profile; the
- * driver log says which GPU addresses each task was given. Only the scoring stage may ask for
- * a GPU, each of its tasks must get one, and no task of another stage (the read before the
- * repartition's shuffle, the summary's and progress's jobs) may hold one.
+ * Stage-level GPU scheduling on a cluster with fake GPUs ({@link FakeGpus}, as in
+ * {@link GpuWiringIT}): the shipped conf/spark-gpu.conf without a job-wide task GPU amount,
+ * and {@code --device cuda --gpu-per-task 0.5}. The event log says which stage ran with which
+ * resource profile; the driver log says which GPU addresses each task was given. Only the
+ * scoring stage may ask for a GPU, each of its tasks must get one, and no task of another
+ * stage (the read before the repartition's shuffle, the summary's and progress's jobs) may
+ * hold one.
  */
 class GpuStageIT {
   /** PartitionScorer's line: "scoring task (device cuda) has GPU addresses [3]". */
   static final Pattern SCORING_GPUS = Pattern.compile("has GPU addresses \\[([^\\]]*)\\]");
 
-  static StandaloneCluster cluster;
+  @RegisterExtension
+  static final ClusterExtension CLUSTER = ClusterExtension.of("gpu-stage", FakeGpus::workers);
+
   static Submission submission;
   static Path output;
   static Path events;
-  static SparkSession spark;
 
   @BeforeAll
   static void runTheJobWithAStageProfile() throws Exception {
-    cluster = GpuWiringIT.startGpuCluster("gpu-stage");
-    output = cluster.dir().resolve("output/gpu-stage");
-    events = Files.createDirectories(cluster.dir().resolve("events"));
-    cluster.awaitWorkers(Duration.ofSeconds(120));
-    Map<String, String> conf = GpuWiringIT.gpuConf();
-    conf.put("spark.eventLog.enabled", "true");
-    conf.put("spark.eventLog.dir", events.toUri().toString());
-    conf.put("spark.eventLog.compress", "false");
-    conf.put("spark.eventLog.rolling.enabled", "false");
-    List<String> jobArgs = new ArrayList<>(StandaloneClusterIT.jobArgs(output));
+    output = CLUSTER.dir().resolve("output/gpu-stage");
+    events = Files.createDirectories(CLUSTER.dir().resolve("events"));
+    SubmitConf conf = SubmitConf.gpu().withAll(Map.of("spark.eventLog.enabled", "true",
+        "spark.eventLog.dir", events.toUri().toString(), "spark.eventLog.compress", "false",
+        "spark.eventLog.rolling.enabled", "false"));
+    List<String> jobArgs = new ArrayList<>(JobUnderTest.sampleArgs(output));
     jobArgs.addAll(List.of("--device", "cuda", "--allow-cpu-fallback", "true",
         "--gpu-per-task", "0.5"));
-    submission = cluster.submit("driver", GpuWiringIT.sparkArgs(conf), ClusterPaths.jobJar(),
-        jobArgs, Duration.ofMinutes(5));
-  }
-
-  @AfterAll
-  static void stop() {
-    ClusterTeardown.stop(spark, cluster);
+    submission = CLUSTER.submitJob("driver", conf, jobArgs, Duration.ofMinutes(5));
   }
 
   @Test
@@ -69,10 +58,7 @@ class GpuStageIT {
     assertTrue(ClusterPaths.readLines(submission.stdout()).stream().anyMatch(
         l -> l.contains("[adapler] GPUs: scoring tasks get 0.5 GPU each")),
         submission::describe);
-    spark = SparkSession.builder().master("local[1]").appName("adapler-gpu-stage-it-reader")
-        .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.host", "127.0.0.1").getOrCreate();
-    GpuWiringIT.assertEveryRowOk(spark, output);
+    ScoredOutput.assertEverySampleRowOk(CLUSTER.localSpark(1), output);
   }
 
   @Test
@@ -107,25 +93,25 @@ class GpuStageIT {
   @Test
   void everyScoringTaskUsesTheGpuItWasGiven() throws Exception {
     assertEquals(0, submission.exitCode(), submission::describe);
-    List<ExecutorLog> executors = cluster.executorLogs();
+    List<ExecutorLog> executors = CLUSTER.cluster().executorLogs();
     assertEquals(2, executors.size(), () -> "executors: " + executors);
     Set<String> devices = new TreeSet<>();
     int scoringTasks = 0;
     for (ExecutorLog e : executors) {
       List<String> lines = e.lines();
       String where = "executor " + e.executorId() + " (" + e.stderr() + ")";
-      String gpu = GpuWiringIT.WORKER_GPUS.get(e.worker());
+      String gpu = FakeGpus.WORKER_GPUS.get(e.worker());
       for (TaskLine t : SparkLogLines.taskLines(lines, "has GPU addresses")) {
         Matcher m = SCORING_GPUS.matcher(t.message());
         assertTrue(m.find(), () -> where + ": " + t.message());
         assertEquals(gpu, m.group(1), () -> where + ", TID " + t.tid());
         scoringTasks++;
       }
-      assertTrue(lines.stream().noneMatch(l -> l.contains(GpuWiringIT.TASK_WITHOUT_GPU)),
+      assertTrue(lines.stream().noneMatch(l -> l.contains(FakeGpus.TASK_WITHOUT_GPU)),
           where + ": a scoring task had no GPU resource");
       List<TaskLine> opened = SparkLogLines.taskLines(lines, SparkLogLines.RUNTIME_OPENED);
       assertEquals(1, opened.size(), () -> where + " opened runtimes: " + opened);
-      String requested = GpuWiringIT.requestedDevice(lines, opened.get(0));
+      String requested = FakeGpus.requestedDevice(lines, opened.get(0));
       assertEquals("cuda:" + gpu, requested, where);
       devices.add(requested);
     }

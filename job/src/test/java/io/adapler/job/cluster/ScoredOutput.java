@@ -13,13 +13,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A larger corpus made from the sample mails, and a job output read back by id and compared
- * with a reference output, for the executor-loss tests.
+ * Job outputs read back and checked: every sample mail scored OK once; or, for the
+ * executor-loss tests, a larger corpus made from the sample mails and an output compared by id
+ * with a reference output.
  */
 final class ScoredOutput {
   /** Probabilities may differ by float noise only (the same graph on the same CPU). */
@@ -115,6 +118,26 @@ final class ScoredOutput {
             where + ", probabilities[" + i + "]");
       }
     }
+  }
+
+  /** The output holds every id of the sample corpus once, each with status OK. */
+  static void assertEverySampleRowOk(SparkSession spark, Path output) throws IOException {
+    Set<String> inputIds = new TreeSet<>();
+    ObjectMapper json = new ObjectMapper();
+    for (String line : Files.readAllLines(ClusterPaths.sampleCorpus())) {
+      if (!line.isBlank()) {
+        inputIds.add(json.readTree(line).get("id").asText());
+      }
+    }
+    List<Row> rows = spark.read().parquet(output.toString()).select("id", "status")
+        .collectAsList();
+    assertEquals(inputIds.size(), rows.size());
+    Set<String> outputIds = new TreeSet<>();
+    for (Row r : rows) {
+      outputIds.add(r.getString(0));
+      assertEquals("OK", r.getString(1), () -> "row " + r.getString(0));
+    }
+    assertEquals(inputIds, outputIds);
   }
 
   private static List<Object> list(Object seq) {

@@ -1,21 +1,12 @@
 package io.adapler.job.cluster;
 
-import io.adapler.job.ScoringJob;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.adapler.job.ScoringJob;
-import io.adapler.job.cluster.StandaloneCluster.ExecutorLog;
-import io.adapler.job.cluster.StandaloneCluster.Submission;
-import io.adapler.job.cluster.StandaloneCluster.WorkerSpec;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.adapler.job.cluster.JobUnderTest.LocalRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,9 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The job on a real Spark standalone cluster (a master and two workers on 127.0.0.1, one
@@ -37,80 +28,32 @@ import org.junit.jupiter.api.Test;
  * does, and every executor JVM opens the model once, however many tasks it runs.
  */
 class StandaloneClusterIT {
-  static StandaloneCluster cluster;
+  @RegisterExtension
+  static final ClusterExtension CLUSTER = ClusterExtension.of("standalone",
+      List.of(WorkerSpec.of(2, "1g"), WorkerSpec.of(2, "1g")));
+
   static SparkSession spark;
-  static LocalRun local;
   static Submission submission;
   static Path clusterOutput;
   static Path localOutput;
 
-  /** What the in-process local-mode run printed and returned. */
-  record LocalRun(int exitCode, String out, String err) {}
-
   @BeforeAll
   static void runTheJobOnTheClusterAndLocally() throws Exception {
-    cluster = StandaloneCluster.start("standalone",
-        List.of(WorkerSpec.of(2, "1g"), WorkerSpec.of(2, "1g")));
-    clusterOutput = cluster.dir().resolve("output/cluster");
-    localOutput = cluster.dir().resolve("output/local");
-
+    clusterOutput = CLUSTER.dir().resolve("output/cluster");
+    localOutput = CLUSTER.dir().resolve("output/local");
     // The cluster run (child JVMs, much of it spent waiting on JVM starts and RPCs) and the
     // local reference (in this JVM) run at the same time.
     ExecutorService background = Executors.newSingleThreadExecutor();
     try {
-      Future<Submission> clusterRun = background.submit(() -> {
-        cluster.awaitWorkers(Duration.ofSeconds(120));
-        return cluster.submit("driver", sparkArgs(), ClusterPaths.jobJar(),
-            jobArgs(clusterOutput), Duration.ofMinutes(5));
-      });
-      spark = SparkSession.builder().master("local[2]").appName("adapler-local-reference")
-          .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
-          .config("spark.driver.host", "127.0.0.1").getOrCreate();
-      local = runScoringJobInProcess(jobArgs(localOutput));
+      Future<Submission> clusterRun = background.submit(() -> CLUSTER.submitJob("driver",
+          SubmitConf.cluster(), JobUnderTest.sampleArgs(clusterOutput), Duration.ofMinutes(5)));
+      spark = CLUSTER.localSpark(2);
+      LocalRun local = JobUnderTest.runInProcess(JobUnderTest.sampleArgs(localOutput));
       submission = clusterRun.get();
+      assertEquals(0, local.exitCode(), () -> "local run failed:\n" + local.err() + local.out());
     } finally {
       background.shutdownNow();
     }
-    assertEquals(0, local.exitCode(), () -> "local run failed:\n" + local.err() + local.out());
-  }
-
-  @AfterAll
-  static void stop() {
-    ClusterTeardown.stop(spark, cluster);
-  }
-
-  /** The job's options: the sample corpus and the tiny bundle, as in conf/job.conf. */
-  static List<String> jobArgs(Path output) {
-    return List.of("--input", ClusterPaths.sampleCorpus().toUri().toString(),
-        "--input-format", "json", "--id-column", "id", "--pass-through", "gold_label",
-        "--bundle", ClusterPaths.tinyBundle().toUri().toString(),
-        "--output", output.toUri().toString(), "--mode", "overwrite", "--partitions", "4",
-        "--progress-seconds", "0");
-  }
-
-  /**
-   * conf/spark-cluster.conf, sized down to this machine: two executors of two cores, one per
-   * worker (standalone spreads them out), and no task before both registered, so both run
-   * scoring tasks.
-   */
-  static List<String> sparkArgs() {
-    List<String> args = new ArrayList<>(List.of(
-        "--properties-file", ClusterPaths.repoRoot().resolve("conf/spark-cluster.conf").toString()));
-    Map<String, String> conf = new LinkedHashMap<>();
-    conf.put("spark.executor.cores", "2");
-    conf.put("spark.cores.max", "4");
-    conf.put("spark.executor.memory", "512m");
-    conf.put("spark.driver.memory", "768m");
-    conf.put("spark.sql.shuffle.partitions", "4");
-    conf.put("spark.scheduler.minRegisteredResourcesRatio", "1.0");
-    conf.put("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
-    conf.put("spark.executor.defaultJavaOptions",
-        String.join(" ", StandaloneCluster.testJvmOptions()));
-    conf.forEach((k, v) -> {
-      args.add("--conf");
-      args.add(k + "=" + v);
-    });
-    return args;
   }
 
   @Test
@@ -147,7 +90,7 @@ class StandaloneClusterIT {
   @Test
   void everyExecutorOpensTheModelOnceForAllItsTasks() throws Exception {
     assertEquals(0, submission.exitCode(), submission::describe);
-    List<ExecutorLog> executors = cluster.executorLogs();
+    List<ExecutorLog> executors = CLUSTER.cluster().executorLogs();
     assertEquals(2, executors.size(), () -> "executors: " + executors);
     assertEquals(2, executors.stream().map(ExecutorLog::worker).distinct().count(),
         () -> "one executor per worker: " + executors);
@@ -190,16 +133,5 @@ class StandaloneClusterIT {
       byId.put(r.getAs("id"), values);
     }
     return byId;
-  }
-
-  /** Runs the job in this JVM; it picks up the active local session. */
-  static LocalRun runScoringJobInProcess(List<String> args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = ScoringJob.run(args.toArray(String[]::new),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new LocalRun(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
   }
 }
