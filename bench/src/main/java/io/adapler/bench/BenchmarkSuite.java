@@ -30,7 +30,14 @@ public final class BenchmarkSuite {
   private BenchmarkSuite() {}
 
   public static void main(String[] args) throws Exception {
-    BenchSettings s = BenchSettings.parse(args);
+    BenchSettings s;
+    try {
+      s = BenchSettings.parse(args);
+    } catch (IllegalArgumentException e) { // a usage error: the message says it all
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
     if (s == null) {
       System.out.print(BenchSettings.HELP);
       return;

@@ -45,7 +45,14 @@ public final class MemorySoak {
   private MemorySoak() {}
 
   public static void main(String[] args) throws Exception {
-    SoakSettings s = SoakSettings.parse(args);
+    SoakSettings s;
+    try {
+      s = SoakSettings.parse(args);
+    } catch (IllegalArgumentException e) { // a usage error: the message says it all
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
     if (s == null) {
       System.out.print(SoakSettings.HELP);
       return;
