@@ -15,8 +15,9 @@ final class JobFailure {
 
   /**
    * Prints what went wrong and returns the exit code: 2 an output that conflicts with the
-   * options, 3 the bundle, 4 the input (a bad column, a path Spark cannot read), 1 anything else
-   * (with its stack trace, since it is a bug or an environment problem).
+   * options, 3 the bundle, 4 the input (a bad column, a path Spark cannot read, an I/O error
+   * while the input package reads it), 1 anything else (with its stack trace, since it is a bug
+   * or an environment problem).
    *
    * @param e the failure
    * @param bundle the bundle option, for the message
@@ -37,6 +38,12 @@ final class JobFailure {
       err.println("error: " + e.getMessage()); // AnalysisException: e.g. no such input path
       return ScoringJob.EXIT_INPUT;
     }
+    if (e instanceof IOException && whileReadingInput(e)) {
+      // e.g. a bucket that does not exist or an endpoint that does not answer: S3A and other
+      // object store connectors say so with an IOException that names the path
+      err.println("error: the input cannot be read: " + e.getMessage());
+      return ScoringJob.EXIT_INPUT;
+    }
     if (e instanceof IOException) {
       err.println("error: the " + what + " could not write its results: " + e);
       return 1;
@@ -45,4 +52,16 @@ final class JobFailure {
     e.printStackTrace(err);
     return 1;
   }
+
+  /** Whether the failure came from reading the input (the input package was reading it). */
+  private static boolean whileReadingInput(Exception e) {
+    for (StackTraceElement frame : e.getStackTrace()) {
+      if (frame.getClassName().startsWith(INPUT_PACKAGE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final String INPUT_PACKAGE = "io.adapler.job.input.";
 }
