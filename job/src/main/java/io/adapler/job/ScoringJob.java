@@ -6,12 +6,15 @@ import io.adapler.job.input.CorpusReader;
 import io.adapler.job.input.InputFormatProbe;
 import io.adapler.job.options.JobOption;
 import io.adapler.job.options.JobOptions;
+import io.adapler.job.output.OutputTable;
 import io.adapler.job.output.PartedRun;
 import io.adapler.job.output.ScoredRows;
+import io.adapler.job.output.TableRun;
 import io.adapler.job.progress.ProgressReporter;
 import io.adapler.job.report.ExampleRows;
 import io.adapler.job.report.ExampleTokens;
 import io.adapler.job.report.PartsSummary;
+import io.adapler.job.report.Reconciliation;
 import io.adapler.job.report.RunMetrics;
 import io.adapler.job.report.RunSummary;
 import io.adapler.job.report.SummaryReport;
@@ -86,6 +89,12 @@ public final class ScoringJob {
     try {
       RunSummary summary = execute(spark, options, out);
       out.print(summary.toText());
+      Reconciliation r = summary.reconciliation();
+      if (r != null && r.exitCode() != 0) {
+        err.println("error: " + r.verdict() + ": " + String.join("; ", r.problems())
+            + " (the output and the summary are written; exit code " + r.exitCode() + ")");
+        return r.exitCode();
+      }
       return 0;
     } catch (Exception e) {
       return JobFailure.report(e, options.bundle(), "job", err);
@@ -97,10 +106,28 @@ public final class ScoringJob {
     if (System.getProperty("spark.master") == null) {
       b = b.master("local[*]").config("spark.ui.enabled", "false")
           .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1");
+      for (Map.Entry<String, String> e : deltaConf().entrySet()) {
+        b = b.config(e.getKey(), e.getValue());
+      }
     }
     SparkSession spark = b.getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;
+  }
+
+  /**
+   * What a local session needs for Delta tables, when Delta is on the classpath (it is for
+   * submit.sh): its SQL extension and catalog. Clusters configure their own.
+   */
+  public static Map<String, String> deltaConf() {
+    try {
+      Class.forName("io.delta.sql.DeltaSparkSessionExtension", false,
+          ScoringJob.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      return Map.of();
+    }
+    return Map.of("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
+        "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
   }
 
   /**
@@ -136,7 +163,8 @@ public final class ScoringJob {
     Map<String, Object> total;
     Map<String, Object> scoredNow;
     PartsSummary parts = null;
-    List<ExampleRows.Candidate> picked = List.of();
+    Reconciliation reconciliation;
+    List<ExampleRows.Candidate> picked;
     try (ProgressReporter progress =
              ProgressReporter.start(spark.sparkContext(), o.progressSeconds(), out)) {
       if (o.parted()) {
@@ -148,29 +176,21 @@ public final class ScoringJob {
         scoredNow = r.scoredNow();
         parts = r.parts();
         picked = r.examples();
+        reconciliation = PartedRun.reconcile(r, progress.rowsRead(), selected, o);
       } else {
-        Observation observation = new Observation("adapler-summary");
-        Observation picks = new Observation("adapler-examples");
-        Dataset<Row> input = CorpusReader.spreadCounted(spark, o, selected, progress);
-        Dataset<Row> scored = ScoredRows.score(input, o, etaScale, progress.rowsScored());
-        Dataset<Row> observed = RunMetrics.observe(scored, observation, layers);
-        if (examples) {
-          observed = ExampleRows.observe(observed, picks, o, labels);
-        }
-        observed.select(ScoredRows.outputColumns(o, scored)).write().mode(o.mode())
-            .parquet(o.output());
-        total = RunMetrics.awaitAfterWrite(spark, observation, o.output(), out);
+        TableRun.Result r = new TableRun(spark, o, out)
+            .run(selected, etaScale, layers, examples ? labels : 0, progress);
+        total = r.metrics();
         scoredNow = total;
-        if (examples && !total.isEmpty()) { // Spark reports both observations together
-          picked = ExampleRows.await(picks, labels, RunMetrics.WAIT);
-        }
+        picked = r.examples();
+        reconciliation = r.reconciliation();
       }
     }
     RunSummary summary = RunMetrics.summarize(total, scoredNow, parts, o, bundle, layers, etaScale,
-        (System.nanoTime() - start) / 1e9);
+        (System.nanoTime() - start) / 1e9).withReconciliation(reconciliation);
     if (o.summary()) {
       String[] section = examplesSection(picked, bundle, etaScale, out);
-      var path = SummaryReport.write(summary, section[0], section[1], summaryDir(o.output()),
+      var path = SummaryReport.write(summary, section[0], section[1], summaryDir(spark, o),
           spark.sparkContext().hadoopConfiguration());
       out.println("[adapler] output: " + o.output());
       out.println("[adapler] summary: " + path + " and summary.html");
@@ -200,6 +220,21 @@ public final class ScoringJob {
       out.println("[adapler] summary.html has no example rows: " + e.getMessage());
       return new String[] {"", ""};
     }
+  }
+
+  /**
+   * Where the summary goes: {@code --summary-dir}, else beside a path output, else (a table
+   * name) in the session's warehouse directory.
+   */
+  static String summaryDir(SparkSession spark, JobOptions o) {
+    if (!o.tables().summaryDir().isEmpty()) {
+      return o.tables().summaryDir();
+    }
+    if (new OutputTable(spark, o).byName()) {
+      return spark.conf().get("spark.sql.warehouse.dir").replaceAll("/+$", "") + "/"
+          + o.output().replaceAll("[^A-Za-z0-9_.-]", "_") + "_summary";
+    }
+    return summaryDir(o.output());
   }
 
   /** The summary directory sits beside the output, so Parquet readers never see it. */

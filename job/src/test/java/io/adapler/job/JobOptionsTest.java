@@ -87,12 +87,18 @@ class JobOptionsTest {
   void badValuesNameTheOptionAndWhatItAccepts() {
     String[] base = {"--input", "x", "--output", "o", "--bundle", "b"};
     assertMessage("--input is required", "--output", "o", "--bundle", "b");
-    assertMessage("--input-format must be one of [csv, json, orc, parquet, text], found 'xml'",
+    assertMessage("--input-format must be one of [csv, delta, iceberg, json, orc, parquet, table, "
+        + "text], found 'xml'",
         concat(base, "--input-format", "xml"));
     assertMessage("--eta-scale must be a number >= 0, found '-1'", concat(base, "--eta-scale", "-1"));
     assertMessage("--token-budget must be an integer >= 0, found 'lots'",
         concat(base, "--token-budget", "lots"));
     assertMessage("--summary must be true or false, found 'yes'", concat(base, "--summary", "yes"));
+    assertMessage("--output-format must be one of [delta, iceberg, parquet], found 'hudi'",
+        concat(base, "--output-format", "hudi"));
+    assertMessage("--incremental appends the new rows to the output; it cannot go with --mode "
+        + "overwrite", concat(base, "--id-column", "id", "--incremental", "true", "--mode",
+        "overwrite"));
     assertMessage("unknown option --colour", concat(base, "--colour", "red"));
     assertMessage("option --bundle needs a value", "--input", "x", "--bundle");
   }

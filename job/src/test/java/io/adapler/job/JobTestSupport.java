@@ -42,10 +42,15 @@ public final class JobTestSupport {
   /** One local[2] session for all job tests, on loopback; ScoringJob picks it up. */
   public static synchronized SparkSession spark() {
     if (spark == null) {
-      spark = SparkSession.builder().master("local[2]").appName("adapler-job-test")
-          .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
-          .config("spark.driver.host", "127.0.0.1").config("spark.sql.shuffle.partitions", "4")
-          .getOrCreate();
+      SparkSession.Builder b = SparkSession.builder().master("local[2]")
+          .appName("adapler-job-test").config("spark.ui.enabled", "false")
+          .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+          .config("spark.sql.shuffle.partitions", "4")
+          .config("spark.sql.warehouse.dir", root().resolve("job/target/spark-warehouse").toString());
+      for (var e : ScoringJob.deltaConf().entrySet()) { // as a local submit.sh session has it
+        b = b.config(e.getKey(), e.getValue());
+      }
+      spark = b.getOrCreate();
     }
     return spark;
   }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.when;
 
 import io.adapler.job.options.JobOptions;
+import io.adapler.job.options.TableOptions;
 import io.adapler.job.progress.ProgressReporter;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -49,8 +50,9 @@ public final class CorpusReader {
     Dataset<Row> raw = tracked
         ? reader(spark, o).schema(CorpusSchema.forReading(schemaToRead(spark, o), o))
             .load(o.input())
-        : reader(spark, o).load(o.input());
+        : o.tableInput() ? table(spark, o) : reader(spark, o).load(o.input());
     checkColumns(raw.schema(), o, withId);
+    raw = filtered(raw, o.tables().inputFilter());
     Map<String, Column> keep = new LinkedHashMap<>();
     keep.put(ID, col(o.generatedId() ? ID : o.idColumn()).as(ID));
     keep.putIfAbsent(o.textColumn(),
@@ -80,6 +82,28 @@ public final class CorpusReader {
       selected = raw.select(keep.values().toArray(Column[]::new));
     }
     return selected;
+  }
+
+  /** A table read by its name in the session's catalog, or by its path. */
+  private static Dataset<Row> table(SparkSession spark, JobOptions o) {
+    if (o.inputFormat().equals("table") || !TableOptions.isPath(o.input())) {
+      return spark.table(o.input());
+    }
+    return spark.read().format(o.inputFormat()).load(o.input());
+  }
+
+  /** The rows that meet {@code --input-filter}; a condition Spark cannot read is an option error. */
+  private static Dataset<Row> filtered(Dataset<Row> raw, String condition) {
+    if (condition.isEmpty()) {
+      return raw;
+    }
+    try {
+      return raw.where(condition);
+    } catch (Exception e) { // AnalysisException (checked to javac, thrown unchecked), ParseException
+      throw new IllegalArgumentException("--input-filter \"" + condition + "\" is not a "
+          + "condition on the input's columns (" + String.join(", ", raw.columns()) + "): "
+          + e.getMessage().lines().findFirst().orElse(""), e);
+    }
   }
 
   /**

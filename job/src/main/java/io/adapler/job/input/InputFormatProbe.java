@@ -35,15 +35,19 @@ public final class InputFormatProbe {
     }
     String format;
     try {
-      format = formatOfFiles(new Path(o.input()), conf);
+      Path input = new Path(o.input());
+      // A Delta table's directory holds Parquet files that only its log says are current.
+      format = input.getFileSystem(conf).exists(new Path(input, "_delta_log")) ? "delta"
+          : formatOfFiles(input, conf);
     } catch (IOException | IllegalArgumentException e) {
       return o; // the read reports what is wrong with the path, in its own words
     }
     if (format == null || format.equals(o.inputFormat())) {
       return o;
     }
-    out.printf("[adapler] reading %s as %s: its files are all *.%s (--input-format names the"
-        + " format)%n", o.input(), format, format.equals("text") ? "txt" : format);
+    out.printf("[adapler] reading %s as %s: %s (--input-format names the format)%n", o.input(),
+        format, format.equals("delta") ? "it holds a _delta_log"
+            : "its files are all *." + (format.equals("text") ? "txt" : format));
     return o.withInputFormat(format);
   }
 

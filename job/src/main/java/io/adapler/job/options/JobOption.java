@@ -7,13 +7,20 @@ package io.adapler.job.options;
 public enum JobOption {
   CONFIG("config", null, "Config file of key = value lines (keys are these option names); "
       + "flags given on the command line override it."),
-  INPUT("input", null, "Input path, directory or glob on any Hadoop FileSystem (required)."),
-  INPUT_FORMAT("input-format", "", "parquet, json, csv, text or orc; empty: from the input's "
+  INPUT("input", null, "Input path, directory or glob on any Hadoop FileSystem, or a table "
+      + "name with --input-format delta, iceberg or table (required)."),
+  INPUT_FORMAT("input-format", "", "parquet, json, csv, text, orc, delta (a Delta table: its "
+      + "path or its name in the catalog), iceberg (a table in a Spark catalog) or table (any "
+      + "table of the session's catalog); empty: a directory holding _delta_log is delta, else "
+      + "from the input's "
       + "extension (.json, .jsonl, .ndjson: json; .csv: csv; .txt: text; .orc: orc; also "
       + "compressed, as .jsonl.gz); for a directory or a glob without one, from its files' "
       + "extensions when they all name the same format; else parquet. For json and csv, "
       + "records the reader cannot parse get status ERROR and their raw text in the "
       + "malformed_record column; files without any record give an empty output."),
+  INPUT_FILTER("input-filter", "", "A Spark SQL condition on the input's columns that the rows "
+      + "to score meet, e.g. \"day = '2026-12-01'\" (pushed down to a table's or a "
+      + "directory's partitions); empty: every row."),
   CSV_HEADER("csv-header", "true", "For csv: whether the first line names the columns."),
   TEXT_COLUMN("text-column", "text",
       "Column holding the text to classify (for the text format: 'value')."),
@@ -28,7 +35,19 @@ public enum JobOption {
           + "types Spark infers from the whole input, which costs one more read of it; without "
           + "them json is read once (the columns named here, as strings, checked on its first "
           + "records)."),
-  OUTPUT("output", null, "Output Parquet directory (required)."),
+  OUTPUT("output", null, "Output Parquet directory, or with --output-format delta a Delta "
+      + "table's path or name, or with iceberg a table name (required)."),
+  OUTPUT_FORMAT("output-format", "parquet", "parquet (a directory), delta (a Delta table; an "
+      + "append carries an application id and version, so that a scheduler's retry of a run "
+      + "that committed writes no row twice) or iceberg (a table in a Spark catalog)."),
+  PARTITION_BY("partition-by", "", "Comma-separated output columns to partition the output "
+      + "by, e.g. a pass-through date column; empty: none."),
+  INCREMENTAL("incremental", "false", "Score only the input rows whose id is not in the "
+      + "output yet, and append them: a daily run over a growing corpus scores only the new "
+      + "rows, and a retried run only what is missing. Needs --id-column."),
+  MAX_ERROR_RATE("max-error-rate", "", "Exit with code 6 when the share of ERROR rows among "
+      + "the rows scored is above this (0.01: one in a hundred); the output is written "
+      + "either way. Empty: never."),
   MODE("mode", "errorifexists", "Save mode: errorifexists, overwrite, append or ignore. "
       + "With --parts: errorifexists resumes an unfinished run with the same options (and "
       + "refuses one with other options), overwrite deletes the output and starts over."),
@@ -73,6 +92,9 @@ public enum JobOption {
           + "text.substring(start, end) is the piece's text and segment says which text (0 "
           + "the text column, 1 the pair column); null for rows that are not OK. Off: the "
           + "column is absent. Costs a little throughput (docs/output.md)."),
+  SUMMARY_DIR("summary-dir", "", "Directory for summary.json and summary.html; empty: "
+      + "<output>_summary beside a path output, or for a table name <table>_summary in the "
+      + "session's warehouse directory (spark.sql.warehouse.dir)."),
   SUMMARY("summary", "true",
       "Write summary.json and summary.html next to the output and print the summary."),
   SUMMARY_EXAMPLES("summary-examples", "true",

@@ -43,9 +43,13 @@ public record JobOptions(
     int parts,
     boolean rationales,
     boolean summaryExamples,
-    boolean inputFormatNamed) {
+    boolean inputFormatNamed,
+    TableOptions tables) {
 
-  static final Set<String> FORMATS = Set.of("parquet", "json", "csv", "text", "orc");
+  static final Set<String> FORMATS = Set.of("parquet", "json", "csv", "text", "orc", "delta",
+      "iceberg", "table");
+  /** Formats read by table name (or a table's path): no files to probe, no schema to name. */
+  public static final Set<String> TABLE_FORMATS = Set.of("delta", "iceberg", "table");
   static final Set<String> MODES = Set.of("errorifexists", "overwrite", "append", "ignore");
   /** Part numbers are five digits in file names. */
   static final int MAX_PARTS = 99_999;
@@ -125,8 +129,8 @@ public record JobOptions(
   }
 
   private static JobOptions fromValues(Map<JobOption, String> v) {
-    int parts = integer(v, JobOption.PARTS, 0);
-    String mode = oneOf(v, JobOption.MODE, MODES);
+    int parts = OptionValues.integer(v, JobOption.PARTS, 0);
+    String mode = OptionValues.oneOf(v, JobOption.MODE, MODES);
     if (parts > MAX_PARTS) {
       throw new IllegalArgumentException("--parts must be at most " + MAX_PARTS + ", found "
           + parts);
@@ -138,27 +142,36 @@ public record JobOptions(
     }
     // Named: by the option, or by the input's extension; else Parquet for now, and
     // InputFormatProbe looks at the files once Spark's file system settings are known.
-    String fromName = formatOfExtension(required(v, JobOption.INPUT));
+    String input = OptionValues.required(v, JobOption.INPUT);
+    String fromName = formatOfExtension(input);
     boolean named = !v.get(JobOption.INPUT_FORMAT).isBlank() || fromName != null;
     if (v.get(JobOption.INPUT_FORMAT).isBlank()) {
       v.put(JobOption.INPUT_FORMAT, fromName != null ? fromName : "parquet");
     }
-    String format = oneOf(v, JobOption.INPUT_FORMAT, FORMATS);
+    String format = OptionValues.oneOf(v, JobOption.INPUT_FORMAT, FORMATS);
     String text = v.get(JobOption.TEXT_COLUMN);
     if (format.equals("text") && text.equals(JobOption.TEXT_COLUMN.defaultValue())) {
       text = "value"; // Spark's text source has a single column named value
     }
-    return new JobOptions(
-        required(v, JobOption.INPUT), format, bool(v, JobOption.CSV_HEADER), nonEmpty(text),
-        v.get(JobOption.PAIR_COLUMN), v.get(JobOption.ID_COLUMN), list(v.get(JobOption.PASS_THROUGH)),
-        required(v, JobOption.OUTPUT), mode,
-        integer(v, JobOption.PARTITIONS, 0), required(v, JobOption.BUNDLE), etaScale(v),
-        v.get(JobOption.DEVICE).strip(), gpuPerTask(v), bool(v, JobOption.ALLOW_CPU_FALLBACK),
-        integer(v, JobOption.INTRA_OP_THREADS, 0), integer(v, JobOption.TOKEN_BUDGET, 0),
-        integer(v, JobOption.MAX_BATCH_ROWS, 1), integer(v, JobOption.CHUNK_ROWS, 1),
-        integer(v, JobOption.MAX_TEXT_CHARS, 1), bool(v, JobOption.SUMMARY),
-        integer(v, JobOption.PROGRESS_SECONDS, 0), parts, bool(v, JobOption.RATIONALES),
-        bool(v, JobOption.SUMMARY_EXAMPLES), named);
+    String idColumn = v.get(JobOption.ID_COLUMN);
+    return new JobOptions(input, format, OptionValues.bool(v, JobOption.CSV_HEADER),
+        OptionValues.nonEmpty(text), v.get(JobOption.PAIR_COLUMN), idColumn,
+        OptionValues.list(v.get(JobOption.PASS_THROUGH)),
+        OptionValues.required(v, JobOption.OUTPUT), mode,
+        OptionValues.integer(v, JobOption.PARTITIONS, 0),
+        OptionValues.required(v, JobOption.BUNDLE), OptionValues.etaScale(v),
+        v.get(JobOption.DEVICE).strip(), OptionValues.gpuPerTask(v),
+        OptionValues.bool(v, JobOption.ALLOW_CPU_FALLBACK),
+        OptionValues.integer(v, JobOption.INTRA_OP_THREADS, 0),
+        OptionValues.integer(v, JobOption.TOKEN_BUDGET, 0),
+        OptionValues.integer(v, JobOption.MAX_BATCH_ROWS, 1),
+        OptionValues.integer(v, JobOption.CHUNK_ROWS, 1),
+        OptionValues.integer(v, JobOption.MAX_TEXT_CHARS, 1),
+        OptionValues.bool(v, JobOption.SUMMARY),
+        OptionValues.integer(v, JobOption.PROGRESS_SECONDS, 0), parts,
+        OptionValues.bool(v, JobOption.RATIONALES),
+        OptionValues.bool(v, JobOption.SUMMARY_EXAMPLES), named,
+        TableOptions.from(v, mode, parts, idColumn.isBlank()));
   }
 
   /** These options reading the input as {@code format} (named: the files said so). */
@@ -166,7 +179,7 @@ public record JobOptions(
     return new JobOptions(input, format, csvHeader, textColumn, pairColumn, idColumn,
         passThrough, output, mode, partitions, bundle, etaScale, device, gpuPerTask,
         allowCpuFallback, intraOpThreads, tokenBudget, maxBatchRows, chunkRows, maxTextChars,
-        summary, progressSeconds, parts, rationales, summaryExamples, true);
+        summary, progressSeconds, parts, rationales, summaryExamples, true, tables);
   }
 
   /**
@@ -193,90 +206,6 @@ public record JobOptions(
     };
   }
 
-  private static String required(Map<JobOption, String> v, JobOption o) {
-    String s = v.get(o);
-    if (s == null || s.isBlank()) {
-      throw new IllegalArgumentException("--" + o.flag() + " is required: " + o.doc());
-    }
-    return s.strip();
-  }
-
-  private static String nonEmpty(String column) {
-    if (column.isBlank()) {
-      throw new IllegalArgumentException("--text-column must name a column");
-    }
-    return column.strip();
-  }
-
-  private static String oneOf(Map<JobOption, String> v, JobOption o, Set<String> allowed) {
-    String s = v.get(o).strip().toLowerCase(Locale.ROOT);
-    if (!allowed.contains(s)) {
-      throw new IllegalArgumentException("--" + o.flag() + " must be one of " + allowed.stream()
-          .sorted().toList() + ", found '" + v.get(o) + "'");
-    }
-    return s;
-  }
-
-  private static boolean bool(Map<JobOption, String> v, JobOption o) {
-    String s = v.get(o).strip().toLowerCase(Locale.ROOT);
-    if (!s.equals("true") && !s.equals("false")) {
-      throw new IllegalArgumentException("--" + o.flag() + " must be true or false, found '"
-          + v.get(o) + "'");
-    }
-    return s.equals("true");
-  }
-
-  private static int integer(Map<JobOption, String> v, JobOption o, int min) {
-    try {
-      int n = Integer.parseInt(v.get(o).strip());
-      if (n >= min) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below with the accepted range
-    }
-    throw new IllegalArgumentException("--" + o.flag() + " must be an integer >= " + min
-        + ", found '" + v.get(o) + "'");
-  }
-
-  /** GPUs per scoring task: 0, a fraction up to 1, or a whole number (as Spark takes them). */
-  private static double gpuPerTask(Map<JobOption, String> v) {
-    try {
-      double g = Double.parseDouble(v.get(JobOption.GPU_PER_TASK).strip());
-      if (g >= 0 && (g <= 1 || g == Math.rint(g)) && Double.isFinite(g)) {
-        return g;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException("--gpu-per-task must be 0, a fraction up to 1 (tasks "
-        + "share a GPU) or a whole number of GPUs, found '" + v.get(JobOption.GPU_PER_TASK)
-        + "'");
-  }
-
-  /** The eta scale asked for, or null for the bundle's default. */
-  private static Float etaScale(Map<JobOption, String> v) {
-    if (v.get(JobOption.ETA_SCALE).isBlank()) {
-      return null;
-    }
-    try {
-      float s = Float.parseFloat(v.get(JobOption.ETA_SCALE).strip());
-      if (s >= 0 && Float.isFinite(s)) {
-        return s;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException("--eta-scale must be a number >= 0, found '"
-        + v.get(JobOption.ETA_SCALE) + "'");
-  }
-
-  private static List<String> list(String csv) {
-    List<String> out = new ArrayList<>();
-    Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(out::add);
-    return List.copyOf(out);
-  }
-
   /** Returns whether the rows are sentence pairs. */
   public boolean pairs() {
     return !pairColumn.isBlank();
@@ -285,6 +214,11 @@ public record JobOptions(
   /** Returns whether the output is committed in parts, so that a rerun can resume. */
   public boolean parted() {
     return parts > 0;
+  }
+
+  /** Returns whether the input is a table read by name or by its path, not files. */
+  public boolean tableInput() {
+    return TABLE_FORMATS.contains(inputFormat);
   }
 
   /** Returns whether the id is generated rather than read from a column. */

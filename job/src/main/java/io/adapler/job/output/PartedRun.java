@@ -10,10 +10,12 @@ import io.adapler.job.input.CorpusReader;
 import io.adapler.job.options.JobOptions;
 import io.adapler.job.progress.ProgressReporter;
 import io.adapler.job.report.ExampleRows;
+import io.adapler.job.report.Reconciliation;
 import io.adapler.job.report.PartsSummary;
 import io.adapler.job.report.RunMetrics;
 import io.adapler.udf.bundle.BundleLoadException;
 import io.adapler.udf.bundle.ModelBundle;
+import io.adapler.udf.spark.RowStatus;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -158,7 +160,8 @@ public final class PartedRun {
       observed.select(ScoredRows.outputColumns(o, scored)).write().mode("overwrite")
           .parquet(store.tempDir(k));
       Map<String, Object> metrics = new LinkedHashMap<>(
-          RunMetrics.awaitAfterWrite(spark, observation, store.tempDir(k), out));
+          RunMetrics.awaitAfterWrite(observation,
+              () -> spark.read().parquet(store.tempDir(k)).isEmpty(), store.tempDir(k), out));
       if (examples && !metrics.isEmpty()) {
         picked.addAll(ExampleRows.await(picks, labels, RunMetrics.WAIT));
       }
@@ -173,5 +176,18 @@ public final class PartedRun {
     } finally {
       spark.sparkContext().setJobDescription(null);
     }
+  }
+
+  /**
+   * Rows in against rows out for a parted run: the input's rows (counted beside the scoring,
+   * or now) against the rows of every committed part, and the rows the output holds.
+   */
+  public static Reconciliation reconcile(Result r, long rowsRead, Dataset<Row> selected,
+      JobOptions o) {
+    long read = rowsRead >= 0 ? rowsRead : selected.count();
+    long written = RunMetrics.rows(r.total());
+    long held = selected.sparkSession().read().parquet(o.output()).count();
+    return Reconciliation.of(read, 0, written, held, RunMetrics.status(r.total(),
+        RowStatus.ERROR), o.tables().maxErrorRate());
   }
 }

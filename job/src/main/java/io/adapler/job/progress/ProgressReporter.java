@@ -27,7 +27,8 @@ import org.apache.spark.util.LongAccumulator;
  *
  * <p>Usage: pass {@link #rowsScored()} to the scorer, {@link #expect} the input or score what
  * {@link #countWhileShuffling} returns, close at the end. A reporter started with
- * {@code everySeconds <= 0} does nothing and costs nothing.
+ * {@code everySeconds <= 0} prints nothing; the rows read are counted either way, for the
+ * summary's reconciliation.
  */
 public final class ProgressReporter implements AutoCloseable {
   /** How long close waits for the listener bus to deliver the last task ends. */
@@ -76,8 +77,8 @@ public final class ProgressReporter implements AutoCloseable {
   }
 
   /**
-   * Starts reporting; {@code everySeconds <= 0} returns a reporter that does nothing: no
-   * listener, no counter, no count job.
+   * Starts reporting; {@code everySeconds <= 0} returns a reporter that prints nothing and only
+   * counts the rows read.
    */
   public static ProgressReporter start(SparkContext sc, int everySeconds, PrintStream out) {
     return new ProgressReporter(sc, everySeconds, out);
@@ -93,9 +94,6 @@ public final class ProgressReporter implements AutoCloseable {
    * if the scoring ends first. A failed count only leaves the total unknown.
    */
   public void expect(Dataset<?> input) {
-    if (tally == null) {
-      return;
-    }
     counting.set(true);
     Thread t = new Thread(() -> {
       sc.setJobGroup(countGroup, "adapler: counting the input for the progress report", true);
@@ -119,13 +117,28 @@ public final class ProgressReporter implements AutoCloseable {
    * Per-partition counts of successful tasks, so a rerun task does not count twice.
    */
   public Dataset<Row> countWhileShuffling(Dataset<Row> rows) {
-    if (tally == null) {
-      return rows;
-    }
     LongAccumulator read = sc.longAccumulator("adapler.rowsRead");
     readTally = new ScoredRowsTally(read.id());
     sc.addSparkListener(readTally);
     return rows.mapPartitions(new CountingRows(read), Encoders.row(rows.schema()));
+  }
+
+  /**
+   * The rows to score as counted while they were read (the run summary reconciles them with
+   * the rows written), or -1 when the count did not finish.
+   */
+  public long rowsRead() {
+    // The listener bus delivers the read stage's end a little after the write returns.
+    long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
+    try {
+      while (total() < 0 && (readTally != null || counting.get())
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return total();
   }
 
   /** The rows to score, -1 while not known. */
@@ -158,13 +171,17 @@ public final class ProgressReporter implements AutoCloseable {
   /** Stops the reports and prints the last line once the listener has seen every task end. */
   @Override
   public void close() {
-    if (tally == null) {
-      return;
-    }
-    timer.shutdownNow();
     if (counting.get()) { // cancelling a finished group makes Spark log a warning
       sc.cancelJobGroup(countGroup);
     }
+    if (tally == null) {
+      if (readTally != null) {
+        total(); // settle the count before the listener goes
+        sc.removeSparkListener(readTally);
+      }
+      return;
+    }
+    timer.shutdownNow();
     // Spark returns from an action before its listeners have seen the last task ends.
     long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
     try {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import scala.jdk.javaapi.FutureConverters;
 
 /**
@@ -122,7 +122,7 @@ public final class RunMetrics {
     return new RunSummary(bundle.manifest().name(), o.input(), o.output(), etaScale,
         o.device(), rows, counts, num(m, "malformed"), num(m, "truncated"),
         adaptive > 0 ? full / adaptive : 0, ok == 0 ? 0 : tokens / (double) ok, meanLayers,
-        seconds, num(now, "rows") / seconds, num(now, "tokens") / seconds, parts);
+        seconds, num(now, "rows") / seconds, num(now, "tokens") / seconds, parts, null);
   }
 
   private static Object add(Object x, Object y) {
@@ -150,27 +150,34 @@ public final class RunMetrics {
 
   /**
    * The observed sums once the write of {@code output} finished. Spark reports them at once;
-   * the wait is bounded so that a plan that never ran the observed node cannot hang the job.
+   * the wait is bounded so that a plan that never ran the observed node cannot hang the job:
+   * then a write that added no row needs no figures (all zero), and any other is an error.
+   *
+   * @param wroteNothing whether the write added no row to the output (asked only then)
    */
-  public static Map<String, Object> awaitAfterWrite(SparkSession spark, Observation observation,
-      String output,
-      PrintStream out) throws InterruptedException {
-    return await(observation, WAIT)
-        .orElseGet(() -> noMetrics(spark, output, out));
-  }
-
-  /**
-   * What to do when Spark never reported the summary: an empty output needs no figures (all
-   * zero); for any other output, say so rather than print a wrong summary.
-   */
-  private static Map<String, Object> noMetrics(SparkSession spark, String output,
-      PrintStream out) {
-    if (spark.read().parquet(output).isEmpty()) {
-      out.println("[adapler] Spark reported no summary figures for the empty output; all zero");
+  public static Map<String, Object> awaitAfterWrite(Observation observation,
+      BooleanSupplier wroteNothing, String output, PrintStream out)
+      throws InterruptedException {
+    Optional<Map<String, Object>> m = await(observation, WAIT);
+    if (m.isPresent()) {
+      return m.get();
+    }
+    if (wroteNothing.getAsBoolean()) {
+      out.println("[adapler] Spark reported no summary figures for a write of no rows; all zero");
       return Map.of();
     }
     throw new IllegalStateException("Spark did not report the run summary within "
         + WAIT.toSeconds() + " s after the write finished; the output " + output
         + " is written, the summary is not");
+  }
+
+  /** The rows of a sum of observed figures. */
+  public static long rows(Map<String, Object> m) {
+    return num(m, "rows");
+  }
+
+  /** The rows of one status in a sum of observed figures. */
+  public static long status(Map<String, Object> m, RowStatus s) {
+    return num(m, s.name());
   }
 }

@@ -1,6 +1,7 @@
 package io.adapler.job.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
 /**
@@ -25,6 +26,7 @@ import java.util.Map;
  * @param rowsPerSecond rows this run scored over wall time
  * @param tokensPerSecond input tokens of the rows this run scored over wall time
  * @param parts with {@code --parts}: the parts skipped and scored; null without
+ * @param reconciliation rows in against rows out, and the verdict; null until reconciled
  */
 public record RunSummary(
     String bundle,
@@ -42,7 +44,24 @@ public record RunSummary(
     double wallSeconds,
     double rowsPerSecond,
     double tokensPerSecond,
-    @JsonInclude(JsonInclude.Include.NON_NULL) PartsSummary parts) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) PartsSummary parts,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Reconciliation reconciliation) {
+
+  /** The version of summary.json's fields (docs/output.md): new fields may come, none go. */
+  public static final int SCHEMA_VERSION = 2;
+
+  /** The version of summary.json's fields, written into it. */
+  @JsonProperty("schemaVersion")
+  public int schemaVersion() {
+    return SCHEMA_VERSION;
+  }
+
+  /** This summary with the run's reconciliation. */
+  public RunSummary withReconciliation(Reconciliation r) {
+    return new RunSummary(bundle, input, output, etaScale, device, rows, statusCounts,
+        malformedRecords, truncatedRows, corpusFlopsSpeedup, meanInputLength, meanLayerLengths,
+        wallSeconds, rowsPerSecond, tokensPerSecond, parts, r);
+  }
 
   /** Returns the summary as the few lines printed at the end of a run. */
   public String toText() {
@@ -61,6 +80,9 @@ public record RunSummary(
         rowsPerSecond, tokensPerSecond, wallSeconds));
     if (parts != null) {
       sb.append(parts.toText());
+    }
+    if (reconciliation != null) {
+      sb.append(reconciliation.toText());
     }
     return sb.toString();
   }
