@@ -47,6 +47,17 @@ final class ChildJob {
    */
   static ChildJob start(Path logs, String label, String classpath, List<String> args)
       throws IOException {
+    return start(logs, label, classpath, List.of(), ScoringJob.class.getName(), args);
+  }
+
+  /**
+   * Starts a main class of the caller's choosing with extra JVM options, e.g. Spark settings
+   * as {@code -Dspark.*} system properties, which a local session's SparkConf reads.
+   *
+   * @param jvmOptions options before the main class, after the project's own
+   */
+  static ChildJob start(Path logs, String label, String classpath, List<String> jvmOptions,
+      String mainClass, List<String> args) throws IOException {
     Path build = buildDir();
     Path root = JobTestSupport.root();
     List<String> cmd = new ArrayList<>(List.of(
@@ -56,7 +67,9 @@ final class ChildJob {
     cmd.addAll(List.of("-Xmx1g", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
         "-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2.properties"),
         "-Dspark.local.dir=" + Files.createDirectories(logs.resolve("spark-local")),
-        "-cp", classpath, ScoringJob.class.getName()));
+        "-cp", classpath));
+    cmd.addAll(jvmOptions);
+    cmd.add(mainClass);
     cmd.addAll(args);
     Path out = logs.resolve(label + ".out");
     Path err = logs.resolve(label + ".err");
