@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -45,8 +46,10 @@ public final class OutputTable {
     }
     Path dir = new Path(o.output());
     FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    if (t.outputFormat().equals("delta")) {
-      return fs.exists(new Path(dir, "_delta_log"));
+    if (t.outputFormat().equals("delta")) { // a killed first append leaves a log, no commit
+      Path log = new Path(dir, "_delta_log");
+      return fs.exists(log) && Arrays.stream(fs.listStatus(log)).anyMatch(f -> f.getPath()
+          .getName().matches("\\d{20}\\.(json|checkpoint.*\\.parquet)"));
     }
     return fs.exists(dir) && fs.listStatus(dir).length > 0;
   }
