@@ -147,9 +147,15 @@ public final class OutputTable {
         o.output()));
   }
 
-  /** The table as Delta's SQL commands name it. */
-  private String deltaName() {
-    return byName() ? o.output() : "delta.`" + o.output().replace("`", "``") + "`";
+  /** The table as Delta's SQL commands name it: a path must be absolute there. */
+  private String deltaName() throws IOException {
+    if (byName()) {
+      return o.output();
+    }
+    Path dir = new Path(o.output());
+    String qualified = dir.getFileSystem(spark.sparkContext().hadoopConfiguration())
+        .makeQualified(dir).toString();
+    return "delta.`" + qualified.replace("`", "``") + "`";
   }
 
   private Dataset<Row> read() {

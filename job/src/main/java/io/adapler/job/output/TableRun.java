@@ -81,8 +81,8 @@ public final class TableRun {
       observed = ExampleRows.observe(observed, picks, o, labels);
     }
     long version = table.write(observed.select(ScoredRows.outputColumns(o, scored)), mode);
-    if (version >= 0 && table.deltaVersion() == version) {
-      return alreadyWritten(selected);
+    if (version >= 0 && !incremental && table.deltaVersion() == version) {
+      return alreadyWritten(selected); // Delta skipped the append: a committed attempt's retry
     }
     Map<String, Object> metrics = RunMetrics.awaitAfterWrite(observation,
         () -> countOutput() == before, o.output(), out);
