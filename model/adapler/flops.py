@@ -12,7 +12,7 @@ I intermediate, h heads, w CP width, C classes):
     embeddings             10 n H (three-way sum and LayerNorm)
     head                   2 H^2 + 3 H (pooler, tanh)  +  (2 H + 1) C (classifier)
 
-For BERT-base geometry this agrees with the authors' fitted formulas (ADAPLER-SPEC.md) within
+For BERT-base geometry this agrees with the authors' fitted formulas (docs/method.md) within
 about 0.5% (tests/test_flops.py). Speedup over a corpus is a ratio of sums.
 """
 

@@ -110,7 +110,7 @@ def masked_softmax(z, mask):
 
 
 class AdaplerClassifier(nn.Module):
-    """BERT classifier with one CP and one eta per layer (ADAPLER-SPEC.md)."""
+    """BERT classifier with one CP and one eta per layer (docs/method.md)."""
 
     ETA_MIN, ETA_MAX = 0.01, 1.0
     # When True, forward also returns token_layers (the exporter turns it on for the graph).

@@ -1,4 +1,4 @@
-"""The one-row reference loop with hard token removal (ADAPLER-SPEC.md, "Reference loop").
+"""The one-row reference loop with hard token removal (docs/method.md, "Reference loop").
 
 This is the ground truth of the whole project: the batched forward, the exported graph and
 the Java runtime are all tested against it. It runs one row with no padding at all, so

@@ -1,4 +1,4 @@
-"""Saliency targets for the Contribution Predictors (ADAPLER-SPEC.md, "Training recipe", 2).
+"""Saliency targets for the Contribution Predictors (docs/method.md, "Training recipe", 2).
 
 Gradient x input at the embedding output (after the embeddings' LayerNorm), with respect to
 the gold-label logit, L2 norm over the hidden dimension, masked to the real tokens ([CLS] and

@@ -1,4 +1,4 @@
-"""The training forward of AdapLeR: soft token removal (ADAPLER-SPEC.md, "Training recipe").
+"""The training forward of AdapLeR: soft token removal (docs/method.md, "Training recipe").
 
 Nothing is gathered or cut: every layer runs on the whole padded batch, and a token's removal
 is a running soft mask m that shrinks it in the CP normalisation, in the count n, and (through

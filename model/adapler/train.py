@@ -1,4 +1,4 @@
-"""Command line: train AdapLeR on a text classification task (ADAPLER-SPEC.md, "Training recipe").
+"""Command line: train AdapLeR on a text classification task (docs/method.md, "Training recipe").
 
     python3 -m adapler.train --backbone build/backbones/all-minilm-l6-v2/model.onnx \
         --tokenizer build/backbones/all-minilm-l6-v2/tokenizer.json \

@@ -1,4 +1,4 @@
-"""The AdapLeR training recipe (ADAPLER-SPEC.md, "Training recipe"), one module per part.
+"""The AdapLeR training recipe (docs/method.md, "Training recipe"), one module per part.
 
 - settings: TrainConfig (the hyper-parameters) and the lambda schedule;
 - data: reading, tokenizing, batching the splits;

@@ -1,5 +1,5 @@
 """The optimisers: AdamW with linear warm-up and decay for the model and CPs, and a separate
-Adam for eta and theta (ADAPLER-SPEC.md: lr 5e-4, on CE + phi * soft lengths)."""
+Adam for eta and theta (docs/method.md: lr 5e-4, on CE + phi * soft lengths)."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ def select(run, cfg, initial: Checkpoint, splits: dict, device) -> None:
         best.model.cpu()
     best.metrics = metrics
     best.provenance = dict(initial.provenance, training={
-        "recipe": "AdapLeR (ADAPLER-SPEC.md), adapler.train", **run["config"]})
+        "recipe": "AdapLeR (docs/method.md), adapler.train", **run["config"]})
     best.save(run.out / BEST)
     run.update(phase="done", adapler=None)
     run.save()
