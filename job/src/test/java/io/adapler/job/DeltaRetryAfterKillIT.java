@@ -104,14 +104,24 @@ class DeltaRetryAfterKillIT {
     return second.out();
   }
 
-  private static Predicate<ChildJob> printed(String text) {
+  /** A condition on the table or the job that may fail to read (then it does not hold yet). */
+  private interface Check {
+    boolean holds() throws Exception;
+  }
+
+  private static Predicate<ChildJob> once(Check check) {
     return job -> {
       try {
-        return job.out().contains(text);
+        return check.holds();
       } catch (Exception e) {
         return false;
       }
     };
+  }
+
+  /** Holds once the job has printed {@code text}. */
+  private static Predicate<ChildJob> printed(String text) {
+    return job -> once(() -> job.out().contains(text)).test(job);
   }
 
   @Test
@@ -124,26 +134,15 @@ class DeltaRetryAfterKillIT {
   @Test
   void killedWhileItsTasksWriteUncommittedFilesTheRetryWritesEveryRowOnce() throws Exception {
     Path table = dir.resolve("midway");
-    String out = killAndRetry("midway", corpus(), job -> {
-      try {
-        return dataFilesWritten(table) && !committed(table);
-      } catch (Exception e) {
-        return false;
-      }
-    }, false);
+    String out = killAndRetry("midway", corpus(),
+        once(() -> dataFilesWritten(table) && !committed(table)), false);
     assertTrue(out.contains("written 2,400, output gained 2,400"), out);
   }
 
   @Test
   void killedJustAfterTheCommitTheRetryWritesNothing() throws Exception {
     Path table = dir.resolve("after");
-    String out = killAndRetry("after", corpus(), job -> {
-      try {
-        return committed(table);
-      } catch (Exception e) {
-        return false;
-      }
-    }, true);
+    String out = killAndRetry("after", corpus(), once(() -> committed(table)), true);
     assertTrue(out.contains("already holds this run's append"), out);
     assertTrue(out.contains("reconciled       OK: read 0, skipped as already scored 2,400, "
         + "written 0"), out);
@@ -152,13 +151,8 @@ class DeltaRetryAfterKillIT {
   @Test
   void anIncrementalRunKilledAfterItsCommitIsRetriedWithoutARowTwice() throws Exception {
     Path table = dir.resolve("incremental");
-    String out = killAndRetry("incremental", corpus(), job -> {
-      try {
-        return committed(table);
-      } catch (Exception e) {
-        return false;
-      }
-    }, true, "--incremental", "true");
+    String out = killAndRetry("incremental", corpus(), once(() -> committed(table)), true,
+        "--incremental", "true");
     assertTrue(out.contains("read 0, skipped as already scored 2,400, written 0"), out);
   }
 }
