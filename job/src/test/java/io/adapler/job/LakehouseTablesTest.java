@@ -167,6 +167,10 @@ class LakehouseTablesTest {
     assertEquals(errors, rec.get("errorRows").asLong());
     assertEquals(2, JSON.readTree(Files.readString(Path.of(ScoringJob.summaryDir(out),
         "summary.json"))).get("schemaVersion").asInt());
+    String page = Files.readString(Path.of(ScoringJob.summaryDir(out), "summary.html"));
+    assertTrue(page.contains("<td>rows in and out</td><td>TOO_MANY_ERRORS: read 10, skipped as "
+        + "already scored 0, written 10, output gained 10 (" + errors + " of 10 rows are ERROR"),
+        page);
   }
 
   @Test

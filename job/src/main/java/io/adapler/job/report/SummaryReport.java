@@ -78,6 +78,14 @@ public final class SummaryReport {
     row(rows, "throughput", String.format(Locale.ROOT, "%,.1f rows/s, %,.0f tokens/s",
         s.rowsPerSecond(), s.tokensPerSecond()));
     row(rows, "wall time", String.format(Locale.ROOT, "%.1f s", s.wallSeconds()));
+    Reconciliation r = s.reconciliation();
+    if (r != null) {
+      row(rows, "rows in and out", String.format(Locale.ROOT, "%s: read %,d, skipped as already "
+          + "scored %,d, written %,d, output gained %s%s", r.verdict(), r.rowsRead(),
+          r.rowsSkipped(), r.rowsWritten(), r.rowsCommitted() < 0 ? "not counted"
+              : String.format(Locale.ROOT, "%,d", r.rowsCommitted()),
+          r.problems().isEmpty() ? "" : " (" + String.join("; ", r.problems()) + ")"));
+    }
     if (s.parts() != null) {
       row(rows, "parts", String.format(Locale.ROOT, "%d: %d already committed (skipped), %d "
           + "scored in this run", s.parts().parts(), s.parts().skipped(), s.parts().scored()));
