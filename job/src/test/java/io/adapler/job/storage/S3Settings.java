@@ -84,21 +84,6 @@ final class S3Settings {
     return new S3Settings(v);
   }
 
-  Map<String, String> values() {
-    return values;
-  }
-
-  /** The Hadoop configuration these settings give (the {@code spark.hadoop.} ones). */
-  Configuration hadoop() {
-    Configuration conf = new Configuration();
-    values.forEach((k, v) -> {
-      if (k.startsWith(HADOOP)) {
-        conf.set(k.substring(HADOOP.length()), v);
-      }
-    });
-    return conf;
-  }
-
   /** The settings as JVM system properties, which the SparkConf of a child JVM reads. */
   List<String> systemProperties() {
     List<String> out = new ArrayList<>();
