@@ -4,6 +4,7 @@ import io.adapler.job.output.OutputConflictException;
 import io.adapler.udf.bundle.BundleLoadException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import org.apache.spark.sql.AnalysisException;
 
 /**
@@ -26,6 +27,9 @@ final class JobFailure {
    * @return the exit code
    */
   static int report(Exception e, String bundle, String what, PrintStream err) {
+    if (e instanceof UncheckedIOException u) {
+      e = u.getCause(); // carried through code that declares no IOException
+    }
     if (e instanceof OutputConflictException) {
       err.println("error: " + e.getMessage());
       return ScoringJob.EXIT_OPTIONS;

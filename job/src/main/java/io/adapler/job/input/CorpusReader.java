@@ -6,7 +6,9 @@ import static org.apache.spark.sql.functions.when;
 import io.adapler.job.options.JobOptions;
 import io.adapler.job.options.TableOptions;
 import io.adapler.job.progress.ProgressReporter;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -116,16 +118,18 @@ public final class CorpusReader {
   }
 
   /**
-   * {@link #spread}, with the rows counted for the progress report: by the stage that reads and
-   * shuffles them when there is a shuffle, else by the report's own count job.
+   * {@link #spread}, with the rows counted as they are read (for the progress report and the
+   * summary's reconciliation): by the stage that reads and shuffles them when there is a
+   * shuffle, else by the scoring stage as it reads them, and for the progress report's ETA
+   * sooner by a count job of its own.
    */
   public static Dataset<Row> spreadCounted(SparkSession spark, JobOptions o, Dataset<Row> selected,
       ProgressReporter progress) {
     if (spreads(spark, o, selected)) {
-      return repartition(spark, o, progress.countWhileShuffling(selected));
+      return repartition(spark, o, progress.countAsRead(selected));
     }
     progress.expect(selected);
-    return selected;
+    return progress.countAsRead(selected);
   }
 
   /** The rows repartitioned as {@link #spread} does when it does. */
@@ -170,8 +174,10 @@ public final class CorpusReader {
         if (names.containsAll(CorpusSchema.namedColumns(o))) {
           return CorpusSchema.fromOptions(o);
         }
-      } catch (IOException | IllegalArgumentException e) {
+      } catch (FileNotFoundException | IllegalArgumentException e) {
         // Spark's inference below reads the input its own way, and says what is wrong with it
+      } catch (IOException e) { // a store that does not answer: say so once, not after Spark too
+        throw new UncheckedIOException(e);
       }
     }
     return reader(spark, o).load(o.input()).schema();

@@ -1,6 +1,7 @@
 package io.adapler.job.input;
 
 import io.adapler.job.options.JobOptions;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ public final class InputFormatProbe {
    * Returns the options with the format the files name, saying so on {@code out} when it is not
    * the default; the options themselves when their format was named or the files do not say.
    */
-  public static JobOptions settle(JobOptions o, Configuration conf, PrintStream out) {
+  public static JobOptions settle(JobOptions o, Configuration conf, PrintStream out)
+      throws IOException {
     if (o.inputFormatNamed()) {
       return o;
     }
@@ -39,9 +41,10 @@ public final class InputFormatProbe {
       // A Delta table's directory holds Parquet files that only its log says are current.
       format = input.getFileSystem(conf).exists(new Path(input, "_delta_log")) ? "delta"
           : formatOfFiles(input, conf);
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (FileNotFoundException | IllegalArgumentException e) {
       return o; // the read reports what is wrong with the path, in its own words
-    }
+    } // any other IOException (a store that does not answer) fails now, not after Spark retries
+
     if (format == null || format.equals(o.inputFormat())) {
       return o;
     }

@@ -21,12 +21,12 @@ import org.apache.spark.util.LongAccumulator;
  * least {@value #MIN_WINDOW_SECONDS} s, as rows are seen when tasks end or heartbeat), the
  * tasks done of the scoring stage and an ETA from that rate and the rows left, then a last line
  * when the scoring is over. The rows to score are counted as the stage before the scoring reads
- * and shuffles them ({@link #countWhileShuffling}), or, when nothing is shuffled, by a Spark job
+ * and shuffles them ({@link #countAsRead}), or, when nothing is shuffled, by a Spark job
  * of their own next to the scoring ({@link #expect}); until the count is in, the ETA says
  * unknown rather than guess.
  *
- * <p>Usage: pass {@link #rowsScored()} to the scorer, {@link #expect} the input or score what
- * {@link #countWhileShuffling} returns, close at the end. A reporter started with
+ * <p>Usage: pass {@link #rowsScored()} to the scorer, {@link #expect} the input and score what
+ * {@link #countAsRead} returns, close at the end. A reporter started with
  * {@code everySeconds <= 0} prints nothing; the rows read are counted either way, for the
  * summary's reconciliation.
  */
@@ -94,6 +94,9 @@ public final class ProgressReporter implements AutoCloseable {
    * if the scoring ends first. A failed count only leaves the total unknown.
    */
   public void expect(Dataset<?> input) {
+    if (tally == null) {
+      return; // nothing to print: the count job would be a second read for nothing
+    }
     counting.set(true);
     Thread t = new Thread(() -> {
       sc.setJobGroup(countGroup, "adapler: counting the input for the progress report", true);
@@ -110,13 +113,14 @@ public final class ProgressReporter implements AutoCloseable {
   }
 
   /**
-   * Returns the rows with a pass-through that counts them as they are read, for input that is
-   * repartitioned before it is scored: the count is complete when that shuffle's map stage
-   * ends, before the first row is scored, and costs no second read of the input (the count
-   * job of {@link #expect} read all of it again, on the same cores, while the driver planned).
-   * Per-partition counts of successful tasks, so a rerun task does not count twice.
+   * Returns the rows with a pass-through that counts them as they are read, at no second read
+   * of the input: before a repartition, the count is complete when that shuffle's map stage
+   * ends, before the first row is scored; without one, when the scoring stage ends (the
+   * summary's reconciliation needs it then; the progress report's ETA gets {@link #expect}'s
+   * count sooner). Per-partition counts of successful tasks, so a rerun task does not count
+   * twice.
    */
-  public Dataset<Row> countWhileShuffling(Dataset<Row> rows) {
+  public Dataset<Row> countAsRead(Dataset<Row> rows) {
     LongAccumulator read = sc.longAccumulator("adapler.rowsRead");
     readTally = new ScoredRowsTally(read.id());
     sc.addSparkListener(readTally);
@@ -128,17 +132,19 @@ public final class ProgressReporter implements AutoCloseable {
    * the rows written), or -1 when the count did not finish.
    */
   public long rowsRead() {
-    // The listener bus delivers the read stage's end a little after the write returns.
+    if (readTally == null) {
+      return -1;
+    }
+    // The listener bus delivers the stage's last task ends a little after the write returns.
     long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
     try {
-      while (total() < 0 && (readTally != null || counting.get())
-          && System.nanoTime() < deadline) {
+      while (!readTally.stageComplete() && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return total();
+    return readTally.stageComplete() ? readTally.stageRows() : -1;
   }
 
   /** The rows to score, -1 while not known. */
