@@ -99,6 +99,22 @@ class LakehouseTablesTest {
   }
 
   @Test
+  void incrementalDaysOnAParquetDirectoryAppendOnlyNewIds() throws Exception {
+    String out = dir.resolve("parquet-scores").toString();
+    Path day1 = mails("p1", "q", 0, 12, "2026-12-01");
+    run(args(day1.toString(), out, "--incremental", "true"));
+    List<String> grown = new ArrayList<>(Files.readAllLines(day1));
+    grown.addAll(Files.readAllLines(mails("p2", "q", 12, 7, "2026-12-02")));
+    Path day2 = Files.write(dir.resolve("p-day2.jsonl"), grown, StandardCharsets.UTF_8);
+    JobTestSupport.Run second = run(args(day2.toString(), out, "--incremental", "true"));
+    assertTrue(second.out().contains("reconciled       OK: read 7, skipped as already scored 12, "
+        + "written 7, output gained 7"), second.out());
+    Dataset<Row> all = JobTestSupport.spark().read().parquet(out);
+    assertEquals(19, all.count());
+    assertEquals(19, ids(all).size());
+  }
+
+  @Test
   void aPlainRunRetriedWithTheSameArgumentsIsSkippedByDelta() throws Exception {
     SparkSession spark = JobTestSupport.spark();
     String table = dir.resolve("plain").toString();
