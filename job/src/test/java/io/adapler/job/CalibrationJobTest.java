@@ -169,7 +169,8 @@ class CalibrationJobTest {
     assertEquals(bestSpeedup, report.get("recommended").get("flops_speedup").asDouble(), 1e-9);
     assertTrue(r.out().contains("<- recommended"), r.out());
     String html = Files.readString(dir.resolve("curve/calibration.html"));
-    assertTrue(html.contains("<svg") && html.contains("eta 0 is the full model") && !html.contains("<script"));
+    assertTrue(html.contains("<svg") && html.contains("FLOPs speedup over the full model")
+        && html.contains(">eta 0") && !html.contains("<script"), html);
   }
 
   @Test
