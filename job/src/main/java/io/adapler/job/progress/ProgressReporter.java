@@ -138,13 +138,13 @@ public final class ProgressReporter implements AutoCloseable {
     // The listener bus delivers the stage's last task ends a little after the write returns.
     long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
     try {
-      while (!readTally.stageComplete() && System.nanoTime() < deadline) {
+      while (readTally.rowsOfEveryPartition().isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return readTally.stageComplete() ? readTally.stageRows() : -1;
+    return readTally.rowsOfEveryPartition().orElse(-1);
   }
 
   /** The rows to score, -1 while not known. */

@@ -134,6 +134,28 @@ final class ScoredRowsTally extends SparkListener {
         .mapToLong(Map.Entry::getValue).sum();
   }
 
+  /**
+   * Rows counted once per partition across every stage that added to the accumulator: when an
+   * executor is lost, Spark recomputes its map outputs in a stage of another id that runs only
+   * the missing partitions, so no one stage holds every partition. The latest successful count
+   * of each partition wins; empty until every partition of the widest such stage has one.
+   */
+  synchronized java.util.OptionalLong rowsOfEveryPartition() {
+    Map<Integer, Long> byPartition = new HashMap<>();
+    int partitions = 0;
+    for (Map.Entry<Long, Long> e : new java.util.TreeMap<>(committed).entrySet()) { // by stage
+      byPartition.put((int) (long) e.getKey(), e.getValue());
+    }
+    for (Long k : committed.keySet()) {
+      partitions = Math.max(partitions, stageTasks.getOrDefault((int) (k >>> 32), 0));
+    }
+    if (partitions == 0 || byPartition.size() < partitions) {
+      return java.util.OptionalLong.empty();
+    }
+    return java.util.OptionalLong.of(byPartition.values().stream().mapToLong(Long::longValue)
+        .sum());
+  }
+
   /** Whether every job this listener saw start has ended (its task ends are all counted). */
   synchronized boolean idle() {
     return activeJobs.isEmpty();
