@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * (which {@code package} writes), and the Java 17 opens of {@code conf/java17-opens.txt}. A
  * test can kill it like a scheduler's node dying would.
  */
-final class ChildJob {
+public final class ChildJob {
   private final Process process;
   private final Path stdout;
   private final Path stderr;
@@ -33,7 +33,7 @@ final class ChildJob {
    * @param label names the log files
    * @param args the job's options
    */
-  static ChildJob start(Path logs, String label, List<String> args) throws IOException {
+  public static ChildJob start(Path logs, String label, List<String> args) throws IOException {
     Path build = buildDir();
     return start(logs, label, build.resolve("classes") + java.io.File.pathSeparator
         + readClasspath(build.resolve("local-classpath.txt")), args);
@@ -45,7 +45,7 @@ final class ChildJob {
    *
    * @param classpath the whole classpath, {@link java.io.File#pathSeparator}-separated
    */
-  static ChildJob start(Path logs, String label, String classpath, List<String> args)
+  public static ChildJob start(Path logs, String label, String classpath, List<String> args)
       throws IOException {
     return start(logs, label, classpath, List.of(), ScoringJob.class.getName(), args);
   }
@@ -56,7 +56,7 @@ final class ChildJob {
    *
    * @param jvmOptions options before the main class, after the project's own
    */
-  static ChildJob start(Path logs, String label, String classpath, List<String> jvmOptions,
+  public static ChildJob start(Path logs, String label, String classpath, List<String> jvmOptions,
       String mainClass, List<String> args) throws IOException {
     Path build = buildDir();
     Path root = JobTestSupport.root();
@@ -83,7 +83,7 @@ final class ChildJob {
   }
 
   /** A classpath file that {@code package} wrote, stripped; fails when it is missing. */
-  static String readClasspath(Path file) throws IOException {
+  public static String readClasspath(Path file) throws IOException {
     if (!Files.exists(file)) {
       throw new IllegalStateException(file + " is missing: run after `package` (mvn verify)");
     }
@@ -91,17 +91,17 @@ final class ChildJob {
   }
 
   /** The module's build directory: failsafe passes it, an IDE runs in the module. */
-  static Path buildDir() {
+  public static Path buildDir() {
     String configured = System.getProperty("adapler.it.buildDir");
     return (configured != null ? Paths.get(configured) : Paths.get("target")).toAbsolutePath();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
   /** Kills the JVM with SIGKILL: no shutdown hooks, no cleanup, as when a node dies. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
   }
@@ -112,7 +112,7 @@ final class ChildJob {
    * @return its exit code
    * @throws IllegalStateException when it runs longer than {@code seconds} (it is killed)
    */
-  int await(long seconds) throws InterruptedException {
+  public int await(long seconds) throws InterruptedException {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
       kill();
       throw new IllegalStateException("the job ran longer than " + seconds + " s\n" + logs());
@@ -121,12 +121,12 @@ final class ChildJob {
   }
 
   /** What it printed to stdout so far. */
-  String out() throws IOException {
+  public String out() throws IOException {
     return Files.readString(stdout, StandardCharsets.UTF_8);
   }
 
   /** Its stdout and the end of its stderr, for failure messages. */
-  String logs() {
+  public String logs() {
     try {
       List<String> err = Files.readAllLines(stderr, StandardCharsets.UTF_8);
       return "--- stdout ---\n" + out() + "--- stderr (last 40 lines) ---\n"

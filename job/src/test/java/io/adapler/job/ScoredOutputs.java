@@ -11,11 +11,11 @@ import java.util.Objects;
 import org.apache.spark.sql.Row;
 
 /** Reads a job's Parquet output by id and compares two outputs row by row. */
-final class ScoredOutputs {
+public final class ScoredOutputs {
   private ScoredOutputs() {}
 
   /** The output's rows by id; fails on a duplicate id. */
-  static Map<String, Row> byId(String dir) {
+  public static Map<String, Row> byId(String dir) {
     Map<String, Row> rows = new HashMap<>();
     for (Row r : JobTestSupport.spark().read().parquet(dir).collectAsList()) {
       Row before = rows.put(String.valueOf(r.<Object>getAs("id")), r);
@@ -30,7 +30,7 @@ final class ScoredOutputs {
    * Asserts that both outputs hold the same ids with the same values in every column
    * (probabilities within 1e-6, the FLOPs speedup within 1e-9).
    */
-  static void assertSameRows(Map<String, Row> expected, Map<String, Row> actual) {
+  public static void assertSameRows(Map<String, Row> expected, Map<String, Row> actual) {
     assertEquals(expected.keySet(), actual.keySet(), "the ids differ");
     for (Map.Entry<String, Row> e : expected.entrySet()) {
       Row x = e.getValue();

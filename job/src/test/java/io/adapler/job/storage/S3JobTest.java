@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.adapler.job.JobTestSupport;
+import io.adapler.job.ScoredOutputs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class S3JobTest {
     s3.upload(JobTestSupport.sampleCorpus(), lake + "/mails/part-0.jsonl");
     String out = dir.resolve("local").toString();
     JobTestSupport.runOk(args(JobTestSupport.sampleCorpus(), JobTestSupport.tinyBundle(), out));
-    local = OutputRows.byId(out);
+    local = ScoredOutputs.byId(out);
     assertEquals(400, local.size());
   }
 
@@ -60,7 +61,7 @@ class S3JobTest {
     String out = lake + "/scores";
     JobTestSupport.runOk(args(lake + "/mails", lake + "/models/tiny-random", out));
 
-    OutputRows.assertSame(local, OutputRows.byId(out));
+    ScoredOutputs.assertSameRows(local, ScoredOutputs.byId(out));
     JsonNode success = json(out + "/_SUCCESS");
     assertEquals("magic", success.path("committer").asText(),
         "the S3A magic committer wrote _SUCCESS (a classic commit leaves it empty): " + success);
@@ -82,7 +83,7 @@ class S3JobTest {
     for (int k = 1; k <= 3; k++) {
       assertTrue(first.contains("part " + k + "/3 committed ("), first);
     }
-    OutputRows.assertSame(local, OutputRows.byId(out));
+    ScoredOutputs.assertSameRows(local, ScoredOutputs.byId(out));
     List<String> files = objects(out);
     assertTrue(files.contains("_SUCCESS"), files.toString());
     assertEquals(List.of("_adapler_parts/manifest.json", "_adapler_parts/part-00001.json",

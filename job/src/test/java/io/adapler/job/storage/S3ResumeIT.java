@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.adapler.job.ChildJob;
 import io.adapler.job.JobTestSupport;
+import io.adapler.job.ScoredOutputs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +45,7 @@ class S3ResumeIT {
     String localOut = dir.resolve("local").toString();
     JobTestSupport.runOk(args(JobTestSupport.sampleCorpus(), JobTestSupport.tinyBundle(),
         localOut).toArray(String[]::new));
-    Map<String, Row> local = OutputRows.byId(localOut);
+    Map<String, Row> local = ScoredOutputs.byId(localOut);
 
     try (LocalS3 s3 = LocalS3.start(dir.resolve("s3"), JobTestSupport.spark())) {
       String lake = s3.bucket("lake");
@@ -52,7 +54,7 @@ class S3ResumeIT {
       String out = lake + "/scores";
       List<String> options = args(lake + "/mails", lake + "/models/tiny-random", out);
 
-      S3ChildJob first = S3ChildJob.start(dir, "first", s3.settings(), options);
+      ChildJob first = S3ChildJob.start(dir, "first", s3.settings(), options);
       long until = System.nanoTime() + 300_000_000_000L;
       while (first.isAlive() && !COMMITTED.matcher(first.out()).find()
           && System.nanoTime() < until) {
@@ -67,7 +69,7 @@ class S3ResumeIT {
       FileSystem fs = s3.fs(out);
       assertFalse(fs.exists(new org.apache.hadoop.fs.Path(out + "/_SUCCESS")));
 
-      S3ChildJob again = S3ChildJob.start(dir, "again", s3.settings(), options);
+      ChildJob again = S3ChildJob.start(dir, "again", s3.settings(), options);
       assertEquals(0, again.await(300), again.logs());
       String log = again.out();
       assertEquals(committed, parts(SKIPPED, log), log);
@@ -75,7 +77,7 @@ class S3ResumeIT {
       rest.removeAll(committed);
       assertEquals(rest, parts(COMMITTED, log), log);
 
-      OutputRows.assertSame(local, OutputRows.byId(out));
+      ScoredOutputs.assertSameRows(local, ScoredOutputs.byId(out));
       List<String> objects = LocalS3.objects(fs, out);
       assertEquals(List.of("_adapler_parts/manifest.json", "_adapler_parts/part-00001.json",
           "_adapler_parts/part-00002.json", "_adapler_parts/part-00003.json"),
