@@ -182,7 +182,6 @@ public final class ProgressReporter implements AutoCloseable {
     }
     if (tally == null) {
       if (readTally != null) {
-        total(); // settle the count before the listener goes
         sc.removeSparkListener(readTally);
       }
       return;

@@ -3,7 +3,9 @@ package io.adapler.job.progress;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
@@ -140,19 +142,19 @@ final class ScoredRowsTally extends SparkListener {
    * the missing partitions, so no one stage holds every partition. The latest successful count
    * of each partition wins; empty until every partition of the widest such stage has one.
    */
-  synchronized java.util.OptionalLong rowsOfEveryPartition() {
+  synchronized OptionalLong rowsOfEveryPartition() {
     Map<Integer, Long> byPartition = new HashMap<>();
     int partitions = 0;
-    for (Map.Entry<Long, Long> e : new java.util.TreeMap<>(committed).entrySet()) { // by stage
+    for (Map.Entry<Long, Long> e : new TreeMap<>(committed).entrySet()) { // by stage
       byPartition.put((int) (long) e.getKey(), e.getValue());
     }
     for (Long k : committed.keySet()) {
       partitions = Math.max(partitions, stageTasks.getOrDefault((int) (k >>> 32), 0));
     }
     if (partitions == 0 || byPartition.size() < partitions) {
-      return java.util.OptionalLong.empty();
+      return OptionalLong.empty();
     }
-    return java.util.OptionalLong.of(byPartition.values().stream().mapToLong(Long::longValue)
+    return OptionalLong.of(byPartition.values().stream().mapToLong(Long::longValue)
         .sum());
   }
 
