@@ -14,8 +14,10 @@ from .modeling import AdaplerClassifier
 from .soft_removal import soft_forward
 
 
-def saliency_batch(model: AdaplerClassifier, input_ids, attention_mask, token_type_ids, labels):
-    """[B, T] saliency of every token of a padded batch (0 on padding)."""
+def saliency_batch(model: AdaplerClassifier, input_ids, attention_mask, token_type_ids, labels,
+                   encoder_dtype=None):
+    """[B, T] saliency of every token of a padded batch (0 on padding); `encoder_dtype` as in
+    soft_forward."""
     was_training = model.training
     model.eval()
     holder = {}
@@ -26,7 +28,7 @@ def saliency_batch(model: AdaplerClassifier, input_ids, attention_mask, token_ty
 
     with torch.enable_grad():
         out = soft_forward(model, input_ids, attention_mask, token_type_ids, lam=1.0, removal=False,
-                           embeddings_hook=leaf)
+                           embeddings_hook=leaf, encoder_dtype=encoder_dtype)
         gold = out.logits.gather(1, labels[:, None]).sum()  # rows are independent: one backward
         (grad,) = torch.autograd.grad(gold, holder["emb"])
     model.train(was_training)

@@ -64,12 +64,24 @@ def layer_forward(layer: EncoderLayer, h, bias, dropout: float, training: bool):
     return layer.output_norm(a + F.dropout(f, dropout, True))
 
 
+def run_layer(layer: EncoderLayer, h, bias, dropout: float, training: bool, encoder_dtype=None):
+    """One encoder layer, under autocast to `encoder_dtype` when given (its matrix products in
+    bf16, ~3x faster on CPUs with AMX); its output back in fp32 for the CPs and masks."""
+    if encoder_dtype is None:
+        return layer_forward(layer, h, bias, dropout, training)
+    with torch.autocast(h.device.type, dtype=encoder_dtype):
+        out = layer_forward(layer, h, bias, dropout, training)
+    return out.float()
+
+
 def soft_forward(model: AdaplerClassifier, input_ids, attention_mask, token_type_ids, lam: float,
                  eta_scale: float = 1.0, removal: bool = True, dropout: float = 0.0,
-                 beta: float = BETA, embeddings_hook=None) -> SoftOutput:
+                 beta: float = BETA, embeddings_hook=None, encoder_dtype=None) -> SoftOutput:
     """The batched soft-removal forward. `removal=False` is the plain full-length BERT (the
     teacher): no CP runs and every real token is kept. `embeddings_hook(h)` may replace the
-    embedding output (the saliency pass makes it a leaf that requires grad)."""
+    embedding output (the saliency pass makes it a leaf that requires grad). `encoder_dtype`
+    (torch.bfloat16) runs the encoder layers in that precision; embeddings, CPs, the soft masks
+    and the head stay fp32, where lambda's steep steps would amplify rounding."""
     training = model.training
     real = attention_mask > 0
     realf = real.to(torch.float32)
@@ -100,7 +112,7 @@ def soft_forward(model: AdaplerClassifier, input_ids, attention_mask, token_type
             bias = torch.clamp(bias + edits, min=BIAS_FLOOR)
             probs.append(p)
             lengths.append(m.sum(-1) + 1.0)
-        h = layer_forward(layer, h, bias[:, None, None, :], dropout, training)
+        h = run_layer(layer, h, bias[:, None, None, :], dropout, training, encoder_dtype)
     cls = h[:, 0]
     if dropout > 0:
         cls = F.dropout(torch.tanh(model.pooler(cls)), dropout, training)

@@ -33,6 +33,10 @@ step uses the model's theta_pr (their THETA, fixed at 1); BERT's hidden dropout 
 attention-probability dropout (theirs is commented out); unweighted cross-entropy (theirs
 allows class weights); the teacher uses the same optimiser settings for --teacher-epochs epochs.
 
+--precision bf16 runs the encoder layers under bf16 autocast (embeddings, CPs, soft masks, losses
+and the optimiser stay fp32): about 3x faster steps on CPUs with AMX (Sapphire Rapids and later)
+and on CUDA GPUs; it may be changed on --resume (the run state records which steps used which).
+
 Data: a directory with train.jsonl, validation.jsonl (and optionally test.jsonl), one object
 per line with "text", "label" and optionally "text_pair".
 """
@@ -105,18 +109,30 @@ def check_adapler_init(start: Checkpoint, initial: Checkpoint) -> None:
         raise ValueError(f"--adapler-init has labels {start.labels}, the run {initial.labels}")
 
 
+PRECISIONS = {"fp32": None, "bf16": torch.bfloat16}
+
+
 def train(out_dir, cfg: TrainConfig | None = None, initial: Checkpoint | None = None, tokenizer_path=None,
-          device: str = "cpu", resume: bool = False, stop_after: int = 0, stop_after_steps: int = 0) -> dict:
+          device: str = "cpu", resume: bool = False, stop_after: int = 0, stop_after_steps: int = 0,
+          precision: str = "fp32") -> dict:
     """Runs (or resumes) the whole recipe in `out_dir`. `initial` is the pre-trained model with
     fresh heads (from the importer); on resume it is read back from the run directory.
     `stop_after` > 0 stops after that many epochs (teacher and AdapLeR together) of THIS call,
     `stop_after_steps` > 0 after that many optimisation steps (saving the state there).
+    `precision` "bf16" runs the encoder layers under bf16 autocast (--precision).
     Returns the state summary; OUT/best.pt is written when the run completes."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision {precision!r}: use one of {', '.join(PRECISIONS)}")
+    encoder_dtype = PRECISIONS[precision]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     setup_logging(out)
     dev = torch.device(device)
     run, cfg, initial = open_run(out, cfg, initial, resume, stop_after, stop_after_steps)
+    run.state.setdefault("precision", []).append(
+        {"phase": run["phase"], "epoch": run["epoch"], "step": run.state.get("step", 0), "precision": precision})
+    log.info("encoder precision %s from phase %s, epoch %d, step %d", precision, run["phase"], run["epoch"],
+             run.state.get("step", 0))
     splits = load_data(cfg, Path(tokenizer_path or out / "tokenizer.json"), out / "data-cache.pt")
     log.info("data: %s; model: %s", {k: len(v) for k, v in splits.items()},
              json.dumps(initial.model.geometry.to_dict()))
@@ -124,12 +140,12 @@ def train(out_dir, cfg: TrainConfig | None = None, initial: Checkpoint | None = 
     steps = len(epoch_batches(lengths, cfg, 0, "teacher"))
 
     if run["phase"] == "teacher":
-        if not run_epochs(run, TeacherPhase(run, cfg, initial, splits, dev, steps), cfg, lengths):
+        if not run_epochs(run, TeacherPhase(run, cfg, initial, splits, dev, steps, encoder_dtype), cfg, lengths):
             return run.state
         write_targets(run, cfg)
     if run["phase"] == "adapler":
         start = Checkpoint.load(out / ADAPLER_INITIAL) if (out / ADAPLER_INITIAL).exists() else initial
-        phase = AdaplerPhase(run, cfg, start, splits, dev, steps, read_targets(run))
+        phase = AdaplerPhase(run, cfg, start, splits, dev, steps, read_targets(run), encoder_dtype)
         if not run_epochs(run, phase, cfg, lengths):
             return run.state
         run["phase"] = "select"
@@ -168,6 +184,9 @@ def main(argv=None) -> int:
                     help="a new run reusing RUN's teacher and saliency targets: the AdapLeR phase "
                          "again, with the hyper-parameters given here changed (training/branch.py)")
     ap.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default)")
+    ap.add_argument("--precision", default="fp32", choices=sorted(PRECISIONS),
+                    help="encoder layers in fp32 (default) or bf16 autocast (about 3x faster on CPUs "
+                         "with AMX and on GPUs); new runs and --resume")
     ap.add_argument("--stop-after", type=int, default=0, help="stop after N epochs of this invocation")
     ap.add_argument("--stop-after-steps", type=int, default=0,
                     help="stop after N optimisation steps of this invocation (the state is saved there)")
@@ -191,7 +210,7 @@ def main(argv=None) -> int:
     try:
         if args.resume:
             train(args.out, device=device, resume=True, stop_after=args.stop_after,
-                  stop_after_steps=args.stop_after_steps)
+                  stop_after_steps=args.stop_after_steps, precision=args.precision)
             return 0
         if args.from_teacher:
             given = explicit_settings(argv if argv is not None else sys.argv[1:])
@@ -200,7 +219,7 @@ def main(argv=None) -> int:
                 changes["lambdas"] = [float(x) for x in args.lambdas.split(",")] if args.lambdas else []
             branch_run(args.from_teacher, args.out, changes)
             train(args.out, device=device, resume=True, stop_after=args.stop_after,
-                  stop_after_steps=args.stop_after_steps)
+                  stop_after_steps=args.stop_after_steps, precision=args.precision)
             return 0
         if not args.data:
             raise ValueError("--data is required for a new run")
@@ -223,7 +242,7 @@ def main(argv=None) -> int:
         if initial.tokenizer.max_length != cfg.max_length:
             initial.tokenizer = dataclasses.replace(initial.tokenizer, max_length=cfg.max_length)
         train(args.out, cfg, initial, device=device, stop_after=args.stop_after,
-              stop_after_steps=args.stop_after_steps)
+              stop_after_steps=args.stop_after_steps, precision=args.precision)
     except (OSError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

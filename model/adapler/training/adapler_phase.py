@@ -20,11 +20,12 @@ from .run_state import log
 from .settings import TrainConfig, lambda_schedule
 
 
-def adapler_step(model: AdaplerClassifier, batch, cfg: TrainConfig, lam: float, main, sched, speed) -> dict:
+def adapler_step(model: AdaplerClassifier, batch, cfg: TrainConfig, lam: float, main, sched, speed,
+                 encoder_dtype=None) -> dict:
     """One AdapLeR step. Model and CPs: CE + gamma * sum_l (L - l) KL_l (AdamW); eta and theta:
     CE + phi * sum_l softlen_l (Adam), then eta is clipped to [0.01, 1]."""
     ids, mask, types, labels, sal = batch
-    out = soft_forward(model, ids, mask, types, lam=lam, dropout=cfg.dropout)
+    out = soft_forward(model, ids, mask, types, lam=lam, dropout=cfg.dropout, encoder_dtype=encoder_dtype)
     ce = F.cross_entropy(out.logits, labels)
     kls = kl_terms(out, sal, model)
     L = model.geometry.layers
@@ -50,8 +51,9 @@ class AdaplerPhase:
     name = "adapler"
 
     def __init__(self, run, cfg, initial: Checkpoint, splits: dict, device, steps_per_epoch: int,
-                 saliency: torch.Tensor):
+                 saliency: torch.Tensor, encoder_dtype=None):
         self.run, self.cfg, self.initial, self.device = run, cfg, initial, device
+        self.encoder_dtype = encoder_dtype
         self.train_rows, self.val_rows = splits["train"], splits["validation"]
         self.saliency = saliency
         self.epochs, self.seed = cfg.epochs, cfg.seed + 1
@@ -68,7 +70,8 @@ class AdaplerPhase:
     def step(self, epoch: int, rows: list[int]) -> str:
         batch = collate([self.train_rows[i] for i in rows], self.device, self.saliency, torch.tensor(rows))
         lam = self.lam(epoch)
-        s = adapler_step(self.model, batch, self.cfg, lam, self.main, self.sched, self.speed)
+        s = adapler_step(self.model, batch, self.cfg, lam, self.main, self.sched, self.speed,
+                         self.encoder_dtype)
         return (f"lambda {lam:g} ce {s['ce']:.4f} kl {s['kl']:.4f} soft_len {s['soft_len']:.1f} "
                 f"eta {[round(float(v), 3) for v in self.model.eta]}")
 

@@ -18,9 +18,10 @@ from .metrics import evaluate
 from .optim import main_params, make_optimizers
 
 
-def teacher_step(model, batch, cfg, main, sched) -> dict:
+def teacher_step(model, batch, cfg, main, sched, encoder_dtype=None) -> dict:
     ids, mask, types, labels, _ = batch
-    out = soft_forward(model, ids, mask, types, lam=1.0, removal=False, dropout=cfg.dropout)
+    out = soft_forward(model, ids, mask, types, lam=1.0, removal=False, dropout=cfg.dropout,
+                       encoder_dtype=encoder_dtype)
     ce = F.cross_entropy(out.logits, labels)
     main.zero_grad(set_to_none=True)
     ce.backward()
@@ -33,8 +34,10 @@ def teacher_step(model, batch, cfg, main, sched) -> dict:
 class TeacherPhase:
     name = "teacher"
 
-    def __init__(self, run, cfg, initial: Checkpoint, splits: dict, device, steps_per_epoch: int):
+    def __init__(self, run, cfg, initial: Checkpoint, splits: dict, device, steps_per_epoch: int,
+                 encoder_dtype=None):
         self.run, self.cfg, self.initial, self.device = run, cfg, initial, device
+        self.encoder_dtype = encoder_dtype
         self.train_rows, self.val_rows = splits["train"], splits["validation"]
         self.epochs, self.seed = cfg.teacher_epochs, cfg.seed
         self.model = copy.deepcopy(initial.model).to(device)
@@ -43,7 +46,7 @@ class TeacherPhase:
 
     def step(self, epoch: int, rows: list[int]) -> str:
         batch = collate([self.train_rows[i] for i in rows], self.device)
-        stats = teacher_step(self.model, batch, self.cfg, self.main, self.sched)
+        stats = teacher_step(self.model, batch, self.cfg, self.main, self.sched, self.encoder_dtype)
         return f"ce {stats['ce']:.4f}"
 
     def end_epoch(self, epoch: int) -> dict:
@@ -63,7 +66,7 @@ class TeacherPhase:
         order = length_order([len(r[0]) for r in self.train_rows])  # batches of similar length
         for idx in batches_of(order, self.cfg.eval_batch_size):
             ids, mask, types, labels, _ = collate([self.train_rows[i] for i in idx], self.device)
-            s = saliency_batch(self.model, ids, mask, types, labels).cpu()
+            s = saliency_batch(self.model, ids, mask, types, labels, self.encoder_dtype).cpu()
             sal[idx, :s.shape[1]] = s
         return sal
 
