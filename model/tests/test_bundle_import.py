@@ -131,3 +131,40 @@ def test_cli_writes_a_checkpoint_with_a_new_max_length(tmp_path):
     r = subprocess.run([sys.executable, "-m", "adapler.bundle_import", "--bundle", str(MODELS / "tiny-random"),
                         "--out", str(out), "--max-length", "513"], capture_output=True, text=True, cwd=ROOT / "model")
     assert r.returncode == 2 and "exceeds" in r.stderr
+
+
+def test_a_bundle_converted_to_int8_equals_the_int8_export_of_its_checkpoint(tmp_path):
+    """An int8 copy from the bundle alone: the same graph as the trainer's checkpoint exported to
+    int8 directly (fp16 storage rounds the weights the same way twice), with its source named."""
+    from adapler.export import main as export_main
+    from onnx import numpy_helper
+    from test_train import tiny_initial
+    ckpt = tiny_initial(seed=9)
+    ckpt.metrics = {"test": {"accuracy": 0.5}}
+    ckpt.save(tmp_path / "c.pt")
+    write_bundle(ckpt, tmp_path / "fp32", "tiny", fp16=True, fuse=True)
+    assert export_main(["--checkpoint", str(tmp_path / "c.pt"), "--out", str(tmp_path / "direct"),
+                        "--quantize", "int8", "--fp16"]) == 0
+    assert export_main(["--bundle", str(tmp_path / "fp32"), "--out", str(tmp_path / "converted"),
+                        "--quantize", "int8"]) == 0
+    direct = {t.name: numpy_helper.to_array(t) for t in onnx.load(str(tmp_path / "direct" / "model.onnx")).graph.initializer}
+    conv = {t.name: numpy_helper.to_array(t) for t in onnx.load(str(tmp_path / "converted" / "model.onnx")).graph.initializer}
+    assert direct.keys() == conv.keys()
+    for name, value in direct.items():
+        assert np.array_equal(value, conv[name]), name
+    manifest = json.loads((tmp_path / "converted" / "adapler.json").read_text())
+    source = json.loads((tmp_path / "fp32" / "adapler.json").read_text())
+    assert manifest["graph"]["weights_dtype"] == "float16"             # kept from the source
+    assert manifest["graph"]["format"]["linears"].startswith("int8")
+    assert manifest["provenance"]["converted_from"]["sha256"] == source["files"]["model.onnx"]["sha256"]
+    assert manifest["metrics"] == {}                                    # fp32's figures do not carry over
+    assert manifest["eta"] == source["eta"] and manifest["tokenizer"] == source["tokenizer"]
+
+
+def test_converting_a_missing_or_int8_bundle_fails_with_a_reason(tmp_path, capsys):
+    from adapler.export import main as export_main
+    assert export_main(["--bundle", str(tmp_path / "none"), "--out", str(tmp_path / "o")]) == 2
+    assert "cannot load bundle" in capsys.readouterr().err
+    assert export_main(["--bundle", str(MODELS / "tiny-random-int8"), "--out", str(tmp_path / "o"),
+                        "--quantize", "int8"]) == 2
+    assert "cannot be read back" in capsys.readouterr().err
