@@ -33,12 +33,12 @@ final class BatchingBench {
     try {
       RuntimeOptions o = runtime.options();
       List<Setting> settings = new ArrayList<>();
-      settings.add(new Setting(budgetName(o) + " (this run's)", runtime));
+      settings.add(new Setting(budgetName(runtime) + " (this run's)", runtime));
       for (int budget : BUDGETS) {
-        if (budget != o.tokenBudget()) {
-          RuntimeOptions other = o.toBuilder().optTokenBudget(budget).build();
-          opened.add(AdaplerRuntime.open(bundle, other));
-          settings.add(new Setting(budgetName(other), opened.get(opened.size() - 1)));
+        if (budget != runtime.tokenBudget()) {
+          opened.add(AdaplerRuntime.open(bundle, o.toBuilder().optTokenBudget(budget).build()));
+          settings.add(new Setting(budgetName(opened.get(opened.size() - 1)),
+              opened.get(opened.size() - 1)));
         }
       }
       opened.add(AdaplerRuntime.open(bundle, o.toBuilder().optMaxBatchRows(10)
@@ -50,8 +50,9 @@ final class BatchingBench {
     }
   }
 
-  private static String budgetName(RuntimeOptions o) {
-    return "sorted, budget " + o.tokenBudget() + " tokens, cap " + o.maxBatchRows() + " rows";
+  private static String budgetName(AdaplerRuntime r) {
+    return "sorted, budget " + r.tokenBudget() + " tokens, cap " + r.options().maxBatchRows()
+        + " rows";
   }
 
   private static Section measure(List<Setting> settings, BenchCorpus corpus, int callers,
@@ -88,7 +89,7 @@ final class BatchingBench {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("setting", s.name());
       m.put("strategy", s.runtime().options().batching().id());
-      m.put("token_budget", s.runtime().options().tokenBudget());
+      m.put("token_budget", s.runtime().tokenBudget());
       m.put("max_batch_rows", s.runtime().options().maxBatchRows());
       m.put("rows_per_second", sec.inverted(rows).toJson());
       m.put("ratio_to_baseline", ratio.toJson());

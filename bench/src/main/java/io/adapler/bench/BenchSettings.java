@@ -142,6 +142,8 @@ record BenchSettings(String bundle, Path data, int rows, int reps, int sideReps,
         + " batches of at most %s padded tokens and %d rows; baseline %s.",
         bundle, rows, data, seed, callers, reps, sideReps, sideRows,
         tokenBudget == 0 ? "the runtime's default (" + RuntimeOptions.CPU_TOKEN_BUDGET
-            + " on CPU)" : String.valueOf(tokenBudget), maxBatchRows, baseline);
+            + " on CPU, " + RuntimeOptions.LONG_TEXT_CPU_TOKEN_BUDGET + " for bundles of "
+            + RuntimeOptions.LONG_TEXT_MAX_LENGTH + "+ tokens)" : String.valueOf(tokenBudget),
+        maxBatchRows, baseline);
   }
 }

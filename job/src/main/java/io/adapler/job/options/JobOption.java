@@ -79,8 +79,9 @@ public enum JobOption {
   INTRA_OP_THREADS("intra-op-threads", "0",
       "ONNX Runtime threads per session; 0 chooses from the executor's cores."),
   TOKEN_BUDGET("token-budget", "0",
-      "Most tokens (rows x padded length) in one batch; 0 chooses by device: 1024 on CPU"
-          + " (about 8 full-length rows, measured fastest there), 8192 on CUDA."),
+      "Most tokens (rows x padded length) in one batch; 0 chooses by device and model: on CPU"
+          + " 1024 (about 8 rows of 128 tokens), 512 for models reading 512 tokens (a long row"
+          + " runs alone; both measured fastest there), 8192 on CUDA."),
   MAX_BATCH_ROWS("max-batch-rows", "64", "Most rows in one batch."),
   CHUNK_ROWS("chunk-rows", "1024",
       "Rows tokenized and sorted by length together before batches are cut."),

@@ -38,6 +38,7 @@ public final class AdaplerRuntime implements AutoCloseable {
   private final FlopsModel flops;
   private final Batcher batcher;
   private final StatsRecorder stats;
+  private final int tokenBudget;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
@@ -54,7 +55,8 @@ public final class AdaplerRuntime implements AutoCloseable {
     this.executor = new BatchExecutor(OrtEnvironment.getEnvironment(), session,
         m.tokenizer().padTokenId(), stats);
     this.decoder = new RowDecoder(m, flops);
-    this.batcher = options.batching().create(options.tokenBudget(), options.maxBatchRows());
+    this.tokenBudget = options.tokenBudgetFor(device, m.tokenizer().maxLength());
+    this.batcher = options.batching().create(tokenBudget, options.maxBatchRows());
   }
 
   /**
@@ -265,6 +267,17 @@ public final class AdaplerRuntime implements AutoCloseable {
    */
   public RuntimeOptions options() {
     return options;
+  }
+
+  /**
+   * Returns the padded tokens per batch this runtime cuts batches by: the options' budget, or
+   * the default for its device and the bundle's max length ({@link
+   * RuntimeOptions#defaultTokenBudget}).
+   *
+   * @return the token budget
+   */
+  public int tokenBudget() {
+    return tokenBudget;
   }
 
   /**

@@ -9,7 +9,9 @@ import io.adapler.udf.batch.BatchingStrategy;
  * @param allowCpuFallback whether an unavailable CUDA device falls back to the CPU (with a
  *     warning) instead of failing
  * @param threading CPU thread settings (also used for CPU-side work of a CUDA session)
- * @param tokenBudget most padded tokens per batch (rows times the batch's longest row)
+ * @param tokenBudget most padded tokens per batch (rows times the batch's longest row); 0 for
+ *     the default of the device and the bundle's max length ({@link #defaultTokenBudget}),
+ *     resolved when a runtime opens ({@link AdaplerRuntime#tokenBudget()})
  * @param maxBatchRows most rows per batch (for {@link BatchingStrategy#FIXED}: the batch size)
  * @param batching how rows are cut into batches
  * @param rationales whether calls that do not choose report the tokens that reach the last
@@ -38,6 +40,19 @@ public record RuntimeOptions(
    */
   public static final int CPU_TOKEN_BUDGET = 1024;
 
+  /**
+   * Default {@link #tokenBudget} on the CPU for bundles that read 512 tokens or more: 512, so a
+   * row longer than 256 tokens runs alone. A row that long already fills each matrix product,
+   * and pairing it only adds padding to attention and a working set twice the size. Measured in
+   * the bare runtime at max length 512 on 2 cores (400 mails, 2 callers, against the plain graph
+   * one row per call): at eta scale 0, budget 512 gave 1.085x the plain graph's rows/s, 1024
+   * gave 0.956x and 2048 0.886x; at eta scale 1 4.43x, 4.55x and 4.41x (docs/benchmarks.md).
+   */
+  public static final int LONG_TEXT_CPU_TOKEN_BUDGET = 512;
+
+  /** Max length from which {@link #LONG_TEXT_CPU_TOKEN_BUDGET} is the CPU default. */
+  public static final int LONG_TEXT_MAX_LENGTH = 512;
+
   /** Default {@link #tokenBudget} on a CUDA device: 64 rows of 128 tokens, to fill the GPU. */
   public static final int CUDA_TOKEN_BUDGET = 8192;
 
@@ -59,10 +74,38 @@ public record RuntimeOptions(
     if (device == null || threading == null || batching == null) {
       throw new IllegalArgumentException("device, threading and batching must not be null");
     }
-    if (tokenBudget < 1 || maxBatchRows < 1) {
-      throw new IllegalArgumentException("tokenBudget and maxBatchRows must be >= 1, found "
-          + tokenBudget + " and " + maxBatchRows);
+    if (tokenBudget < 0 || maxBatchRows < 1) {
+      throw new IllegalArgumentException("tokenBudget must be >= 0 (0: the default) and"
+          + " maxBatchRows >= 1, found " + tokenBudget + " and " + maxBatchRows);
     }
+  }
+
+  /**
+   * Returns the token budget a runtime uses when none is set: {@link #CUDA_TOKEN_BUDGET} on a
+   * CUDA device; on the CPU {@link #LONG_TEXT_CPU_TOKEN_BUDGET} for bundles reading at least
+   * {@link #LONG_TEXT_MAX_LENGTH} tokens, else {@link #CPU_TOKEN_BUDGET}.
+   *
+   * @param device the device the session runs on
+   * @param maxLength the bundle's max length (tokens per row, special tokens included)
+   * @return the budget
+   */
+  public static int defaultTokenBudget(Device device, int maxLength) {
+    if (device.isCuda()) {
+      return CUDA_TOKEN_BUDGET;
+    }
+    return maxLength >= LONG_TEXT_MAX_LENGTH ? LONG_TEXT_CPU_TOKEN_BUDGET : CPU_TOKEN_BUDGET;
+  }
+
+  /**
+   * Returns the token budget for a bundle of {@code maxLength} tokens on {@code device}: the one
+   * set, else {@link #defaultTokenBudget}.
+   *
+   * @param device the device the session runs on (the CPU after a fallback)
+   * @param maxLength the bundle's max length
+   * @return the budget
+   */
+  public int tokenBudgetFor(Device device, int maxLength) {
+    return tokenBudget != 0 ? tokenBudget : defaultTokenBudget(device, maxLength);
   }
 
   /**
@@ -99,7 +142,7 @@ public record RuntimeOptions(
     private Device device = Device.cpu();
     private boolean allowCpuFallback;
     private CpuThreading threading = CpuThreading.defaults();
-    private int tokenBudget; // 0: by device
+    private int tokenBudget; // 0: by device and bundle
     private int maxBatchRows = DEFAULT_MAX_BATCH_ROWS;
     private BatchingStrategy batching = BatchingStrategy.TOKEN_BUDGET;
     private boolean rationales = true;
@@ -140,8 +183,8 @@ public record RuntimeOptions(
     }
 
     /**
-     * Sets the token budget per batch; 0 (the default) chooses by device: {@link
-     * #CPU_TOKEN_BUDGET} or {@link #CUDA_TOKEN_BUDGET}.
+     * Sets the token budget per batch; 0 (the default) chooses by device and the bundle's max
+     * length when the runtime opens ({@link RuntimeOptions#defaultTokenBudget}).
      *
      * @param tokenBudget padded tokens per batch, or 0
      * @return this builder
@@ -190,9 +233,7 @@ public record RuntimeOptions(
      * @return the options
      */
     public RuntimeOptions build() {
-      int budget = tokenBudget != 0 ? tokenBudget
-          : device != null && device.isCuda() ? CUDA_TOKEN_BUDGET : CPU_TOKEN_BUDGET;
-      return new RuntimeOptions(device, allowCpuFallback, threading, budget, maxBatchRows,
+      return new RuntimeOptions(device, allowCpuFallback, threading, tokenBudget, maxBatchRows,
           batching, rationales);
     }
   }

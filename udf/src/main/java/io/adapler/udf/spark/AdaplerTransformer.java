@@ -74,7 +74,8 @@ public final class AdaplerTransformer extends Transformer implements MLWritable 
     allowCpuFallbackP = new BooleanParam(this, "allowCpuFallback",
         "run on CPU with a warning when CUDA is unavailable");
     tokenBudgetP = new IntParam(this, "tokenBudget",
-        "most padded tokens per batch; 0 chooses by device (1024 on CPU, 8192 on CUDA)",
+        "most padded tokens per batch; 0 chooses by device and bundle (on CPU 1024, 512 for"
+            + " bundles reading 512 tokens; 8192 on CUDA)",
         ParamValidators.gtEq(0));
     maxBatchRowsP = new IntParam(this, "maxBatchRows", "most rows per batch",
         ParamValidators.gtEq(1));

@@ -18,8 +18,8 @@ import java.util.Set;
  *     {@code auto} (the task's GPU when it has one); see {@link SparkDeviceResolver}
  * @param allowCpuFallback run on CPU with a warning when CUDA is unavailable
  * @param intraOpThreads ONNX Runtime threads per session; 0 chooses one per concurrent task
- * @param tokenBudget most padded tokens per batch; 0 chooses by device (1024 on CPU, 8192 on
- *     CUDA)
+ * @param tokenBudget most padded tokens per batch; 0 chooses by device and bundle (on CPU 1024,
+ *     512 for bundles reading 512 tokens; 8192 on CUDA)
  * @param maxBatchRows most rows per batch
  * @param chunkRows rows tokenized and length-sorted together before batches are cut
  * @param maxTextChars longer texts get status ERROR instead of being tokenized
@@ -109,7 +109,7 @@ public record ScoreOptions(
     private String device = "cpu";
     private boolean allowCpuFallback;
     private int intraOpThreads;
-    private int tokenBudget; // 0: by device
+    private int tokenBudget; // 0: by device and bundle
     private int maxBatchRows = 64;
     private int chunkRows = 1024;
     private int maxTextChars = 10_000_000;
@@ -156,7 +156,7 @@ public record ScoreOptions(
       return this;
     }
 
-    /** Sets the most padded tokens per batch (default 0: 1024 on CPU, 8192 on CUDA). */
+    /** Sets the most padded tokens per batch (default 0: by device and bundle, see the record). */
     public Builder optTokenBudget(int tokens) {
       this.tokenBudget = tokens;
       return this;

@@ -10,6 +10,7 @@ import io.adapler.udf.bundle.ModelBundle;
 import io.adapler.udf.testing.TinyBundle;
 import io.adapler.udf.tokenize.EncodedRow;
 import io.adapler.udf.tokenize.TextRow;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,13 +70,57 @@ class RuntimeLifecycleTest {
           () -> EncodedRow.ofIds(new long[] {101}, new long[2]));
       assertThrows(IllegalArgumentException.class,
           () -> RuntimeOptions.builder().optTokenBudget(-1).build());
-      // 0 (the default) chooses the budget by device.
-      assertEquals(RuntimeOptions.CPU_TOKEN_BUDGET, RuntimeOptions.builder().optTokenBudget(0)
-          .build().tokenBudget());
-      assertEquals(1024, RuntimeOptions.defaults().tokenBudget());
-      assertEquals(8192, RuntimeOptions.builder().optDevice(Device.parse("cuda:0")).build()
-          .tokenBudget());
+      // 0 (the default) leaves the budget to the runtime: by device and the bundle's length.
+      assertEquals(0, RuntimeOptions.defaults().tokenBudget());
+      assertEquals(1024, rt.tokenBudget()); // the tiny bundle reads 64 tokens
+      assertEquals(1024, RuntimeOptions.defaultTokenBudget(Device.cpu(), 128));
+      assertEquals(1024, RuntimeOptions.defaultTokenBudget(Device.cpu(), 511));
+      assertEquals(512, RuntimeOptions.defaultTokenBudget(Device.cpu(), 512));
+      assertEquals(8192, RuntimeOptions.defaultTokenBudget(Device.parse("cuda:0"), 512));
+      assertEquals(777, RuntimeOptions.builder().optTokenBudget(777).build()
+          .tokenBudgetFor(Device.cpu(), 512));
     }
+  }
+
+  @Test
+  void aBundleOf512TokensGetsTheLongTextBudgetUnlessOneIsSet(@TempDir Path tmp)
+      throws Exception {
+    Path dir = tmp.resolve("tiny-512");
+    Files.createDirectories(dir);
+    for (String f : new String[] {"model.onnx", "tokenizer.json"}) {
+      Files.copy(TinyBundle.dir().resolve(f), dir.resolve(f));
+    }
+    String manifest = Files.readString(TinyBundle.dir().resolve("adapler.json"));
+    Files.writeString(dir.resolve("adapler.json"),
+        manifest.replaceFirst("\"max_length\": 64", "\"max_length\": 512"));
+    ModelBundle long512 = new BundleLoader(tmp.resolve("cache")).load(dir.toString());
+    assertEquals(512, long512.manifest().tokenizer().maxLength());
+    try (AdaplerRuntime rt = AdaplerRuntime.open(long512, RuntimeOptions.defaults());
+         AdaplerRuntime set = AdaplerRuntime.open(long512,
+             RuntimeOptions.builder().optTokenBudget(2048).build())) {
+      assertEquals(RuntimeOptions.LONG_TEXT_CPU_TOKEN_BUDGET, rt.tokenBudget());
+      assertEquals(2048, set.tokenBudget());
+      // two rows of 300 tokens: alone under 512, together under 2048; the same results
+      List<EncodedRow> rows = List.of(row(300, 7), row(300, 11));
+      assertEquals(3, rt.scoreEncoded(rows, 0f).get(1).layerLengths().length);
+      RuntimeStats before = rt.stats();
+      rt.scoreEncoded(rows, 0f);
+      assertEquals(2, rt.stats().minus(before).batches());
+      RuntimeStats setBefore = set.stats();
+      set.scoreEncoded(rows, 0f);
+      assertEquals(1, set.stats().minus(setBefore).batches());
+    }
+  }
+
+  /** A row of {@code n} tokens: [CLS], word pieces from a seed, [SEP]. */
+  private static EncodedRow row(int n, int seed) {
+    long[] ids = new long[n];
+    ids[0] = 101;
+    ids[n - 1] = 102;
+    for (int i = 1; i < n - 1; i++) {
+      ids[i] = 1000 + (seed * 31L + i * 17L) % 20000;
+    }
+    return EncodedRow.ofIds(ids, new long[n]);
   }
 
   @Test
