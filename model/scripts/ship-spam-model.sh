@@ -1,24 +1,27 @@
 #!/usr/bin/env bash
-# Ships a finished spam training run as samples/models/spam-minilm, with figures measured by
-# the Java job on the committed test split:
+# Ships a finished spam training run as samples/models/NAME (default spam-minilm), with figures
+# measured by the Java job on the committed test split:
 #
-#   model/scripts/ship-spam-model.sh build/runs/spam-minilm-full [eta scales]
+#   model/scripts/ship-spam-model.sh build/runs/spam-minilm-full [eta scales] [NAME]
+#   model/scripts/ship-spam-model.sh build/runs/spam-minilm-512 "" spam-minilm-512
 #
 # 1. exports the run's kept AdapLeR checkpoint (best.pt, fp16 storage) over the shipped bundle;
-# 2. exports the run's teacher (best validation epoch) to build/models/spam-minilm-teacher;
+# 2. exports the run's teacher (best validation epoch) to build/models/NAME-teacher;
 # 3. scores build/spam/test.jsonl through ./submit.sh calibrate: the teacher at eta scale 0,
 #    the AdapLeR bundle at every eta scale of the grid;
 # 4. writes those figures into the bundle's adapler.json (metrics.test_teacher and
-#    metrics.test_tradeoff), the chart docs/spam-minilm-tradeoff.svg, and copies the run's log
-#    and validation history to docs/models/spam-minilm/ (and, for a --from-teacher branch,
-#    the log of the run whose teacher it reused).
+#    metrics.test_tradeoff), the chart docs/NAME-tradeoff.svg, and copies the run's log and
+#    validation history to docs/models/NAME/ (and, for a --from-teacher branch, the log of the
+#    run whose teacher it reused).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 run=$(cd "${1:?usage: $0 RUN_DIR [ETA_SCALES]}" && pwd)
 scales=${2:-0,0.25,0.5,0.75,1,1.1,1.2,1.3,1.4,1.5,1.75}
+name=${3:-spam-minilm}
 python=${PYTHON:-/usr/bin/python3}
-bundle="$root/samples/models/spam-minilm"
-teacher="$root/build/models/spam-minilm-teacher"
+bundle="$root/samples/models/$name"
+teacher="$root/build/models/$name-teacher"
+docs="$root/docs/models/$name"
 split="$root/build/spam/test.jsonl"
 cal="$root/build/calibration"
 [ -f "$run/best.pt" ] || { echo "error: $run/best.pt is missing: the run has not finished" >&2; exit 2; }
@@ -35,31 +38,31 @@ print(run / f"teacher-epoch{best}.pt")
 EOF
 )
 echo "[ship] AdapLeR: $run/best.pt; teacher: $teacher_ckpt"
-"$python" -m adapler.export --checkpoint "$run/best.pt" --out "$bundle" --name spam-minilm --fp16
-"$python" -m adapler.export --checkpoint "$teacher_ckpt" --out "$teacher" --name spam-minilm-teacher --fp16
+"$python" -m adapler.export --checkpoint "$run/best.pt" --out "$bundle" --name "$name" --fp16
+"$python" -m adapler.export --checkpoint "$teacher_ckpt" --out "$teacher" --name "$name-teacher" --fp16
 
 cd "$root"
 ./submit.sh calibrate --input "$split" --input-format json --label-column label \
-  --bundle "$teacher" --eta-scales 0 --output "$cal/teacher-test" --mode overwrite
+  --bundle "$teacher" --eta-scales 0 --output "$cal/$name-teacher-test" --mode overwrite
 ./submit.sh calibrate --input "$split" --input-format json --label-column label \
-  --bundle "$bundle" --eta-scales "$scales" --output "$cal/spam-test" --mode overwrite
+  --bundle "$bundle" --eta-scales "$scales" --output "$cal/$name-test" --mode overwrite
 
 cd "$root/model"
-"$python" -m adapler.java_report --bundle "$bundle" --teacher "$cal/teacher-test/calibration.json" \
-  --curve "$cal/spam-test/calibration.json"
+"$python" -m adapler.java_report --bundle "$bundle" --teacher "$cal/$name-teacher-test/calibration.json" \
+  --curve "$cal/$name-test/calibration.json"
 # the chart from the figures just written, by the job's own chart code (as calibration.html)
-"$root/submit.sh" chart --bundle "$bundle" --out "$root/docs/spam-minilm-tradeoff.svg"
-mkdir -p "$root/docs/models/spam-minilm"
-cp "$run/train.log" "$root/docs/models/spam-minilm/train.log"
+"$root/submit.sh" chart --bundle "$bundle" --out "$root/docs/$name-tradeoff.svg"
+mkdir -p "$docs"
+cp "$run/train.log" "$docs/train.log"
 source_run=$("$python" -c "import sys, torch; print(torch.load(sys.argv[1], map_location='cpu').get('branched_from', ''))" "$run/state.pt")
 if [ -n "$source_run" ]; then # a --from-teacher branch: its teacher's epochs are in the source's log
-  cp "$source_run/train.log" "$root/docs/models/spam-minilm/teacher-run.log"
+  cp "$source_run/train.log" "$docs/teacher-run.log"
 fi
-"$python" - "$bundle/adapler.json" "$root/docs/models/spam-minilm/validation-history.json" <<'EOF'
+"$python" - "$bundle/adapler.json" "$docs/validation-history.json" <<'EOF'
 import json, sys
 m = json.load(open(sys.argv[1]))["metrics"]
 keep = {k: m[k] for k in ("teacher_validation_accuracy", "teacher_saliency_epochs",
                           "selected_epoch", "selection", "validation", "history") if k in m}
 open(sys.argv[2], "w").write(json.dumps(keep, indent=2) + "\n")
 EOF
-echo "[ship] wrote $bundle, docs/spam-minilm-tradeoff.svg and docs/models/spam-minilm/"
+echo "[ship] wrote $bundle, docs/$name-tradeoff.svg and docs/models/$name/"

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code submit.sh chart}: the model chart in the docs is what the job's chart code draws from
@@ -19,18 +21,19 @@ class ModelChartTest {
   private static final Path ROOT = JobTestSupport.root();
   @TempDir Path dir;
 
-  @Test
-  void theDocsChartIsTheJobsDrawingOfTheShippedFigures() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"spam-minilm", "spam-minilm-512"})
+  void theDocsChartIsTheJobsDrawingOfTheShippedFigures(String name) throws Exception {
     Path out = dir.resolve("chart.svg");
-    String bundle = ROOT.resolve("samples/models/spam-minilm").toString();
+    String bundle = ROOT.resolve("samples/models/" + name).toString();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = ModelChart.run(new String[] {"--bundle", bundle, "--out", out.toString()},
         new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     String drawn = Files.readString(out);
-    assertEquals(Files.readString(ROOT.resolve("docs/spam-minilm-tradeoff.svg")), drawn,
-        "docs/spam-minilm-tradeoff.svg is stale: ./submit.sh chart --bundle "
-            + "samples/models/spam-minilm --out docs/spam-minilm-tradeoff.svg");
+    assertEquals(Files.readString(ROOT.resolve("docs/" + name + "-tradeoff.svg")), drawn,
+        "docs/" + name + "-tradeoff.svg is stale: ./submit.sh chart --bundle samples/models/"
+            + name + " --out docs/" + name + "-tradeoff.svg");
     assertTrue(drawn.contains(">teacher</text>") && drawn.contains("the trained point"), drawn);
   }
 

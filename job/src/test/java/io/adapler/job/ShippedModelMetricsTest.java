@@ -15,10 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The shipped model's published figures hold: the test-split metrics in its adapler.json
+ * The shipped models' published figures hold: the test-split metrics in each adapler.json
  * (accuracy, F1, FLOPs speedup and mean tokens per layer at each eta scale) are recomputed here
  * by scoring the committed test split through Spark and the Java runtime, not copied.
  * Tolerances: two mails of accuracy (the figures were written by another runtime, PyTorch, on
@@ -28,9 +29,10 @@ import org.junit.jupiter.api.Test;
 class ShippedModelMetricsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Test
-  void theManifestsTestFiguresAreWhatTheJobMeasures() throws Exception {
-    Path bundle = JobTestSupport.root().resolve("samples/models/spam-minilm");
+  @ParameterizedTest
+  @ValueSource(strings = {"spam-minilm", "spam-minilm-512", "spam-minilm-512-int8"})
+  void theManifestsTestFiguresAreWhatTheJobMeasures(String name) throws Exception {
+    Path bundle = JobTestSupport.root().resolve("samples/models/" + name);
     Path split = JobTestSupport.root().resolve("build/spam/test.jsonl");
     assertTrue(Files.exists(split), split + " is missing: run model/scripts/prepare-spam-data.sh "
         + "(./test.sh does)");
