@@ -21,7 +21,8 @@ if [ ${#files[@]} -eq 0 ]; then
     --label-column gold_label --bundle samples/models/spam-minilm --output "$dir/calibration" \
     --mode overwrite --progress-seconds 0 >"$dir/calibrate.log" 2>&1 || { cat "$dir/calibrate.log" >&2; exit 1; }
   ./submit.sh chart --bundle samples/models/spam-minilm --out "$dir/spam-minilm-tradeoff.svg" >/dev/null
-  files=("$dir/calibration/calibration.html" "$dir/spam-minilm-tradeoff.svg")
+  ./submit.sh chart --bundle samples/models/spam-minilm-512 --out "$dir/spam-minilm-512-tradeoff.svg" >/dev/null
+  files=("$dir/calibration/calibration.html" "$dir/spam-minilm-tradeoff.svg" "$dir/spam-minilm-512-tradeoff.svg")
 fi
 # Measures in the page: every <text> of every <svg>, every marker; writes the verdict into the DOM.
 measure='<script>
