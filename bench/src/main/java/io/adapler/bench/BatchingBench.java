@@ -36,9 +36,10 @@ final class BatchingBench {
       settings.add(new Setting(budgetName(runtime) + " (this run's)", runtime));
       for (int budget : BUDGETS) {
         if (budget != runtime.tokenBudget()) {
-          opened.add(AdaplerRuntime.open(bundle, o.toBuilder().optTokenBudget(budget).build()));
-          settings.add(new Setting(budgetName(opened.get(opened.size() - 1)),
-              opened.get(opened.size() - 1)));
+          AdaplerRuntime other = AdaplerRuntime.open(bundle,
+              o.toBuilder().optTokenBudget(budget).build());
+          opened.add(other);
+          settings.add(new Setting(budgetName(other), other));
         }
       }
       opened.add(AdaplerRuntime.open(bundle, o.toBuilder().optMaxBatchRows(10)

@@ -11,6 +11,7 @@ import io.adapler.udf.tokenize.EncodedRow;
 import io.adapler.udf.tokenize.TextRow;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,9 @@ import java.util.Set;
  * {@code ./bench.sh --profile [--rows N] [--eta-scale X] [--bundle DIR] [--baseline DIR]}.
  */
 public final class OperatorProfile {
+  private static final String USAGE = "usage: ./bench.sh --profile [--bundle DIR] [--baseline DIR]"
+      + " [--data DIR] [--rows N (200)] [--warmup N (20)] [--eta-scale X (0)] [--seed N (1)]";
+
   private OperatorProfile() {}
 
   /**
@@ -36,20 +40,21 @@ public final class OperatorProfile {
    *     200), {@code --warmup} (default 20), {@code --eta-scale} (default 0), {@code --seed}
    */
   public static void main(String[] args) throws Exception {
-    Map<String, String> o = options(args);
-    if (o.containsKey("help")) {
-      System.out.println("usage: ./bench.sh --profile [--bundle DIR] [--baseline DIR] [--data DIR]"
-          + " [--rows N] [--warmup N] [--eta-scale X] [--seed N]");
+    Flags f = Flags.parse(args, USAGE);
+    if (f == null) {
+      System.out.println(USAGE);
       return;
     }
-    int rows = Integer.parseInt(o.getOrDefault("rows", "200"));
-    int warmup = Integer.parseInt(o.getOrDefault("warmup", "20"));
-    float eta = Float.parseFloat(o.getOrDefault("eta-scale", "0"));
-    ModelBundle bundle = BundleLoader.shared().load(o.getOrDefault("bundle",
-        "samples/models/spam-minilm"));
-    Path baselineDir = Path.of(o.getOrDefault("baseline", PlainGraph.DEFAULT_DIR.toString()));
-    BenchCorpus corpus = BenchCorpus.sample(Path.of(o.getOrDefault("data", "build/spam")),
-        rows + warmup, Long.parseLong(o.getOrDefault("seed", "1")));
+    int rows = f.integer("rows", 200, 1);
+    int warmup = f.integer("warmup", 20, 0);
+    float eta = f.number("eta-scale", 0f, 0f);
+    String bundleDir = f.string("bundle", BenchSettings.DEFAULT_BUNDLE);
+    Path baselineDir = f.path("baseline", PlainGraph.DEFAULT_DIR);
+    Path data = f.path("data", Path.of("build/spam"));
+    long seed = f.longInteger("seed", 1);
+    f.done();
+    ModelBundle bundle = BundleLoader.shared().load(bundleDir);
+    BenchCorpus corpus = BenchCorpus.sample(data, rows + warmup, seed);
     int maxLength = bundle.manifest().tokenizer().maxLength();
     List<EncodedRow> encoded;
     try (BundleTokenizer tok = BundleTokenizer.open(bundle.tokenizerPath(),
@@ -58,7 +63,7 @@ public final class OperatorProfile {
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     Path dir = Path.of("build/bench/profile");
-    java.nio.file.Files.createDirectories(dir);
+    Files.createDirectories(dir);
     try (OrtSession ours = open(env, bundle.modelPath(), dir.resolve("bundle"));
          PlainGraph plain = PlainGraph.profiled(baselineDir, maxLength, dir.resolve("plain"))) {
       List<TextRow> texts = corpus.texts();
@@ -110,18 +115,4 @@ public final class OperatorProfile {
     }
   }
 
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> o = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--help") || args[i].equals("-h")) {
-        o.put("help", "");
-      } else if (args[i].startsWith("--") && i + 1 < args.length) {
-        o.put(args[i].substring(2), args[++i]);
-      } else {
-        throw new IllegalArgumentException("unexpected argument " + args[i]
-            + "; ./bench.sh --profile --help lists the options");
-      }
-    }
-    return o;
-  }
 }
