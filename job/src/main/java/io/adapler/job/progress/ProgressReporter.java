@@ -149,8 +149,9 @@ public final class ProgressReporter implements AutoCloseable {
 
   /** The rows to score, -1 while not known. */
   private long total() {
-    if (total.get() < 0 && readTally != null && readTally.stageComplete()) {
-      total.set(readTally.stageRows()); // one full read of the input, even if it ran twice
+    if (total.get() < 0 && readTally != null) {
+      // one full read of the input, even if it ran twice or an executor loss re-ran part of it
+      readTally.rowsOfEveryPartition().ifPresent(total::set);
     }
     return total.get();
   }

@@ -123,20 +123,6 @@ final class ScoredRowsTally extends SparkListener {
   }
 
   /**
-   * Whether the latest stage seen adding to the accumulator has a successful task for every
-   * partition, so that {@link #stageRows} is its final count (to count rows as they are read).
-   */
-  synchronized boolean stageComplete() {
-    return tasksTotal() > 0 && tasksDone() == tasksTotal();
-  }
-
-  /** Rows of the successful tasks of the latest stage seen adding to the accumulator. */
-  synchronized long stageRows() {
-    return committed.entrySet().stream().filter(e -> (int) (e.getKey() >>> 32) == scoringStage)
-        .mapToLong(Map.Entry::getValue).sum();
-  }
-
-  /**
    * Rows counted once per partition across every stage that added to the accumulator: when an
    * executor is lost, Spark recomputes its map outputs in a stage of another id that runs only
    * the missing partitions, so no one stage holds every partition. The latest successful count
