@@ -31,9 +31,12 @@
 #
 # --profile profiles the bundle's graph and the baseline graph per operator type with ONNX
 # Runtime's profiler (io.adapler.bench.OperatorProfile): one row per call, 1 thread, the same
-# mails; milliseconds per row by operator, side by side. Minutes.
+# mails; milliseconds per row by operator, side by side, then the same calls unprofiled.
+# --max-length K cuts every mail to its first K word pieces (what a call costs at any length).
+# Minutes.
 #
 #   ./bench.sh --profile --rows 200 --eta-scale 0 --bundle build/models/spam-minilm-512
+#   ./bench.sh --profile --rows 150 --eta-scale 1 --max-length 8
 set -euo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
 cd "$root"

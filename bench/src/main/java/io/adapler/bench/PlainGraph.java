@@ -62,7 +62,8 @@ final class PlainGraph implements AutoCloseable {
     return so;
   }
 
-  private static OrtSession.SessionOptions options(CpuThreading threading) throws OrtException {
+  /** Session options as our runtime's: these threads, sequential, every optimization. */
+  static OrtSession.SessionOptions options(CpuThreading threading) throws OrtException {
     OrtSession.SessionOptions so = new OrtSession.SessionOptions();
     so.setIntraOpNumThreads(threading.intraOpThreads());
     so.setInterOpNumThreads(threading.interOpThreads());
@@ -107,7 +108,16 @@ final class PlainGraph implements AutoCloseable {
 
   /** Tokenizes one row and runs it alone through the graph. */
   Call run(String text) throws OrtException {
-    Encoding e = tokenizer.encode(text);
+    return run(tokenizer.encode(text));
+  }
+
+  /** Tokenizes one row with the graph's tokenizer (for timing the graph alone). */
+  Encoding encode(String text) {
+    return tokenizer.encode(text);
+  }
+
+  /** Runs one tokenized row alone through the graph. */
+  Call run(Encoding e) throws OrtException {
     long[] ids = e.getIds();
     long[] shape = {1, ids.length};
     OrtEnvironment env = OrtEnvironment.getEnvironment();
