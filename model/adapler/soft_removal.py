@@ -76,12 +76,15 @@ def run_layer(layer: EncoderLayer, h, bias, dropout: float, training: bool, enco
 
 def soft_forward(model: AdaplerClassifier, input_ids, attention_mask, token_type_ids, lam: float,
                  eta_scale: float = 1.0, removal: bool = True, dropout: float = 0.0,
-                 beta: float = BETA, embeddings_hook=None, encoder_dtype=None) -> SoftOutput:
+                 beta: float = BETA, embeddings_hook=None, encoder_dtype=None,
+                 detach_cp_input: bool = False) -> SoftOutput:
     """The batched soft-removal forward. `removal=False` is the plain full-length BERT (the
     teacher): no CP runs and every real token is kept. `embeddings_hook(h)` may replace the
     embedding output (the saliency pass makes it a leaf that requires grad). `encoder_dtype`
     (torch.bfloat16) runs the encoder layers in that precision; embeddings, CPs, the soft masks
-    and the head stay fp32, where lambda's steep steps would amplify rounding."""
+    and the head stay fp32, where lambda's steep steps would amplify rounding.
+    `detach_cp_input` stops the gradient between the hidden states and the CPs: no loss reaches
+    the encoder through a CP's scores (CE still does, through the masks' attention bias)."""
     training = model.training
     real = attention_mask > 0
     realf = real.to(torch.float32)
@@ -101,7 +104,7 @@ def soft_forward(model: AdaplerClassifier, input_ids, attention_mask, token_type
         if removal:
             keep_weights = cls_one + m                              # [1, m_1, m_2, ...]
             targets.append(keep_weights)
-            p = cp(h).masked_fill(~real, float("-inf")).softmax(-1) * keep_weights
+            p = cp(h.detach() if detach_cp_input else h).masked_fill(~real, float("-inf")).softmax(-1) * keep_weights
             p = p / (p.sum(-1, keepdim=True) + 1e-15)
             p = model.apply_theta(p, l)
             n = m.sum(-1, keepdim=True) + 1.0

@@ -83,3 +83,27 @@ def test_soft_mask_shrinks_gradually_at_small_lambda_and_eta_gets_gradients():
     length = torch.stack(out.soft_lengths).sum(0).mean()
     (g_eta,) = torch.autograd.grad(length, [model.eta])
     assert torch.all(torch.isfinite(g_eta)) and float(g_eta.abs().min()) > 0
+
+
+def _kl_grads(detach: bool):
+    model = spread_model().train()
+    ids, mask, types = pad(random_rows(random.Random(11), 6))
+    out = soft_forward(model, ids, mask, types, lam=10.0, detach_cp_input=detach)
+    sal = torch.rand(ids.shape, generator=torch.Generator().manual_seed(3)) * mask
+    kl = sum(kl_terms(out, sal, model))
+    encoder = [p for n, p in model.named_parameters() if n.startswith(("layers.", "embeddings."))]
+    cps = [p for n, p in model.named_parameters() if n.startswith("cps.")]
+    grads = torch.autograd.grad(kl, encoder + cps, allow_unused=True)
+    norm = lambda gs: sum(float(g.abs().sum()) for g in gs if g is not None)
+    return out.logits.detach(), norm(grads[:len(encoder)]), norm(grads[len(encoder):])
+
+
+def test_detached_cp_input_keeps_the_kl_term_off_the_encoder_and_the_forward_unchanged():
+    shared_logits, shared_encoder, shared_cps = _kl_grads(detach=False)
+    detached_logits, detached_encoder, detached_cps = _kl_grads(detach=True)
+    assert shared_encoder > 0, "shared: the KL term reaches the encoder through the CPs"
+    assert detached_encoder == 0.0
+    # the CPs still learn from it (less than shared: a later CP's input no longer carries an
+    # earlier CP's decision back to it)
+    assert shared_cps > 0 and detached_cps > 0
+    assert torch.allclose(shared_logits, detached_logits, atol=1e-6)

@@ -25,7 +25,8 @@ def adapler_step(model: AdaplerClassifier, batch, cfg: TrainConfig, lam: float, 
     """One AdapLeR step. Model and CPs: CE + gamma * sum_l (L - l) KL_l (AdamW); eta and theta:
     CE + phi * sum_l softlen_l (Adam), then eta is clipped to [0.01, 1]."""
     ids, mask, types, labels, sal = batch
-    out = soft_forward(model, ids, mask, types, lam=lam, dropout=cfg.dropout, encoder_dtype=encoder_dtype)
+    out = soft_forward(model, ids, mask, types, lam=lam, dropout=cfg.dropout, encoder_dtype=encoder_dtype,
+                       detach_cp_input=cfg.cp_input == "detached")
     ce = F.cross_entropy(out.logits, labels)
     kls = kl_terms(out, sal, model)
     L = model.geometry.layers

@@ -34,6 +34,9 @@ class TrainConfig:
     eta_travel: float = 0.6           # eta's lr is at least eta_travel / AdapLeR steps (0: off)
     cp_lr: float = 1e-3               # the CP heads' own lr; 0: lr like the rest (the spec)
     gamma: float = 0.005
+    cp_input: str = "shared"          # "shared": the KL term trains the encoder too (the spec);
+                                      # "detached": the CPs read the hidden states with the
+                                      # gradient stopped, so only CE moves the encoder
     phi: float = 0.001                # [authors: 0.0005]
     dropout: float = 0.1
     metric: str = "accuracy"          # the validation score of the checkpoint rule
@@ -58,6 +61,8 @@ class TrainConfig:
             raise ValueError("bucket_batches, save_every_steps and save_every_minutes must be >= 0")
         if self.lambdas and len(self.lambdas) != self.epochs:
             raise ValueError(f"{len(self.lambdas)} lambdas given for {self.epochs} epochs")
+        if self.cp_input not in CP_INPUTS:
+            raise ValueError(f"--cp-input must be one of {CP_INPUTS}, found {self.cp_input!r}")
         if self.lambda_schedule not in SCHEDULES:
             raise ValueError(f"--lambda-schedule must be one of {SCHEDULES}, found {self.lambda_schedule!r}")
         lambda_schedule(self.epochs, 0, self.lambdas, self.lambda_schedule)  # fails early on a bad count
@@ -75,9 +80,10 @@ class TrainConfig:
 
 
 SCHEDULES = ("held", "authors")
+CP_INPUTS = ("shared", "detached")
 # settings added to TrainConfig after runs were saved without them: the behaviour before them
 SINCE = {"bucket_batches": 0, "save_every_minutes": 0.0, "save_every_steps": 0, "adapler_init": "",
-         "lambda_schedule": "authors", "eta_travel": 0.0}
+         "lambda_schedule": "authors", "eta_travel": 0.0, "cp_input": "shared"}
 
 
 def lambda_schedule(epochs: int, epoch: int, explicit=None, kind: str = "held") -> float:
