@@ -122,3 +122,18 @@ def test_the_adapler_phase_can_start_from_its_own_checkpoint(data_dir, tmp_path)
     assert torch.equal(best.model.cps[0].dense.weight, start.model.cps[0].dense.weight)
     assert not torch.equal(best.model.cps[0].dense.weight, teacher.model.cps[0].dense.weight)
     assert best.provenance["training"]["adapler_init"] == str(tmp_path / "start.pt")
+
+
+def test_a_start_eta_scale_with_eta_held_trains_at_that_operating_point(data_dir, tmp_path):
+    start = tiny_initial(seed=7)
+    with torch.no_grad():
+        start.model.eta.copy_(torch.tensor([0.9, 0.5, 0.2]))
+    start.save(tmp_path / "start.pt")
+    cfg = small_config(data_dir, adapler_init=str(tmp_path / "start.pt"), epochs=2, eta_lr=0.0, eta_travel=0.0,
+                       start_eta_scale=1.5)
+    train(tmp_path / "run", cfg, tiny_initial())
+    best = Checkpoint.load(tmp_path / "run" / "best.pt")
+    # 0.9 x 1.5 is clipped to 1; eta is held there while the weights train
+    assert torch.allclose(best.model.eta, torch.tensor([1.0, 0.75, 0.3]))
+    assert not torch.equal(best.model.cps[0].dense.weight, start.model.cps[0].dense.weight)
+    assert float(Checkpoint.load(tmp_path / "start.pt").model.eta[1]) == pytest.approx(0.5)  # the file is left alone

@@ -51,6 +51,9 @@ class TrainConfig:
     save_every_minutes: float = 10.0  # mid-epoch saves of the run state (0: only by steps)
     save_every_steps: int = 0         # and/or every N steps (0: only by time)
     adapler_init: str = ""            # the AdapLeR phase's starting checkpoint ("": the run's initial)
+    start_eta_scale: float = 1.0      # the AdapLeR phase starts from eta times this: an operating
+                                      # point read off a trained model's curve (with --eta-lr 0
+                                      # --eta-travel 0 the phase trains at that point, eta held)
 
     def check(self):
         if self.metric not in ("accuracy", "f1"):
@@ -61,6 +64,8 @@ class TrainConfig:
             raise ValueError("bucket_batches, save_every_steps and save_every_minutes must be >= 0")
         if self.lambdas and len(self.lambdas) != self.epochs:
             raise ValueError(f"{len(self.lambdas)} lambdas given for {self.epochs} epochs")
+        if not self.start_eta_scale > 0:
+            raise ValueError(f"--start-eta-scale must be > 0, found {self.start_eta_scale}")
         if self.cp_input not in CP_INPUTS:
             raise ValueError(f"--cp-input must be one of {CP_INPUTS}, found {self.cp_input!r}")
         if self.lambda_schedule not in SCHEDULES:
@@ -83,7 +88,8 @@ SCHEDULES = ("held", "authors")
 CP_INPUTS = ("shared", "detached")
 # settings added to TrainConfig after runs were saved without them: the behaviour before them
 SINCE = {"bucket_batches": 0, "save_every_minutes": 0.0, "save_every_steps": 0, "adapler_init": "",
-         "lambda_schedule": "authors", "eta_travel": 0.0, "cp_input": "shared"}
+         "lambda_schedule": "authors", "eta_travel": 0.0, "cp_input": "shared",
+         "start_eta_scale": 1.0}
 
 
 def lambda_schedule(epochs: int, epoch: int, explicit=None, kind: str = "held") -> float:
