@@ -11,8 +11,8 @@
 #    the AdapLeR bundle at every eta scale of the grid;
 # 4. writes those figures into the bundle's adapler.json (metrics.test_teacher and
 #    metrics.test_tradeoff), the chart docs/NAME-tradeoff.svg, and copies the run's log and
-#    validation history to docs/models/NAME/ (and, for a --from-teacher branch, the log of the
-#    run whose teacher it reused).
+#    validation history to docs/models/NAME/ (a --from-teacher branch's log begins with the log
+#    of the run whose teacher it reused).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 run=$(cd "${1:?usage: $0 RUN_DIR [ETA_SCALES]}" && pwd)
@@ -53,11 +53,8 @@ cd "$root/model"
 # the chart from the figures just written, by the job's own chart code (as calibration.html)
 "$root/submit.sh" chart --bundle "$bundle" --out "$root/docs/$name-tradeoff.svg"
 mkdir -p "$docs"
+# a --from-teacher branch's log starts with the log of the run whose teacher it reused
 cp "$run/train.log" "$docs/train.log"
-source_run=$("$python" -c "import sys, torch; print(torch.load(sys.argv[1], map_location='cpu').get('branched_from', ''))" "$run/state.pt")
-if [ -n "$source_run" ]; then # a --from-teacher branch: its teacher's epochs are in the source's log
-  cp "$source_run/train.log" "$docs/teacher-run.log"
-fi
 "$python" - "$bundle/adapler.json" "$docs/validation-history.json" <<'EOF'
 import json, sys
 m = json.load(open(sys.argv[1]))["metrics"]
