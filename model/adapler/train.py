@@ -44,7 +44,6 @@ per line with "text", "label" and optionally "text_pair".
 from __future__ import annotations
 
 import argparse
-import copy
 import dataclasses
 import json
 import os
@@ -101,16 +100,6 @@ def open_run(out: Path, cfg, initial, resume: bool, stop_after: int, stop_after_
     return RunState(out, state, stop_after, stop_after_steps), cfg, initial
 
 
-def scaled_eta(start: Checkpoint, scale: float) -> Checkpoint:
-    """A copy of `start` whose eta is scaled (clipped to [0.01, 1] as training keeps it)."""
-    model = copy.deepcopy(start.model)
-    with torch.no_grad():
-        model.eta.mul_(scale)
-    model.clamp_eta_()
-    log.info("adapler: starts from eta x %g: %s", scale, [round(float(v), 4) for v in model.eta])
-    return dataclasses.replace(start, model=model)
-
-
 def check_adapler_init(start: Checkpoint, initial: Checkpoint) -> None:
     """The AdapLeR phase's starting checkpoint must fit the run: same geometry and labels."""
     if start.model.geometry != initial.model.geometry:
@@ -156,8 +145,6 @@ def train(out_dir, cfg: TrainConfig | None = None, initial: Checkpoint | None = 
         write_targets(run, cfg)
     if run["phase"] == "adapler":
         start = Checkpoint.load(out / ADAPLER_INITIAL) if (out / ADAPLER_INITIAL).exists() else initial
-        if cfg.start_eta_scale != 1.0:
-            start = scaled_eta(start, cfg.start_eta_scale)
         phase = AdaplerPhase(run, cfg, start, splits, dev, steps, read_targets(run), encoder_dtype)
         if not run_epochs(run, phase, cfg, lengths):
             return run.state

@@ -59,6 +59,12 @@ class AdaplerPhase:
         self.saliency = saliency
         self.epochs, self.seed = cfg.epochs, cfg.seed + 1
         self.model = copy.deepcopy(initial.model).to(device)
+        if cfg.start_eta_scale != 1.0:  # an operating point off its curve; a resume restores its own eta
+            with torch.no_grad():
+                self.model.eta.mul_(cfg.start_eta_scale)
+            self.model.clamp_eta_()
+            log.info("adapler: starts from eta x %g: %s", cfg.start_eta_scale,
+                     [round(float(v), 4) for v in self.model.eta])
         self.main, self.sched, self.speed = make_optimizers(self.model, cfg, steps_per_epoch * cfg.epochs,
                                                             with_eta=True)
         log.info("adapler: eta/theta Adam lr %g (eta_lr %g, eta_travel %g over %d steps)",
